@@ -1,0 +1,202 @@
+package io.manifold.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.manifold.cluster.AppNames;
+import io.manifold.cluster.LocalManifold;
+import io.manifold.core.InputException;
+import io.manifold.core.app.AppSpec;
+import io.manifold.core.app.EnvFile;
+import io.manifold.core.app.Formation;
+import io.manifold.core.logs.LogChannel;
+import io.manifold.core.logs.LogFilter;
+import io.manifold.core.logs.LogLine;
+import io.manifold.core.logs.TailSession;
+import io.manifold.core.procfile.ProcessType;
+import io.manifold.core.procfile.Procfile;
+import io.manifold.core.routing.RoutingPolicies;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the app in DIR on a local manifold: its Procfile's processes as real dynos, Heroku's router",
+      "in front of its web dynos, and its log (Heroku-formatted, one colour per dyno) on this terminal.",
+      "Ctrl-C or SIGTERM stops every dyno the Heroku way: SIGTERM, then SIGKILL after the grace period."
+    })
+final class UpCommand implements Callable<Integer> {
+
+  @Parameters(arity = "0..1", paramLabel = "DIR",
+      description = "The app's directory, with its Procfile (default: the bundled example, examples/hello). The app is named after it.")
+  Path dir;
+
+  @Option(names = "--app", paramLabel = "NAME", description = "The app's name (default: the directory's).")
+  String app;
+
+  @Option(names = {"-f", "--formation"}, paramLabel = "TYPE=N[,...]",
+      description = "How many dynos of each process type, e.g. web=3,worker=1 (default: 1 of each).")
+  String formation;
+
+  @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "5000",
+      description = "The router's port on 127.0.0.1; 0 for any free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "random",
+      description = "How the router picks a web dyno: random (Heroku's), round-robin, least-connections, power-of-two (default: ${DEFAULT-VALUE}).")
+  String policy;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "FILE",
+      description = "Config vars from an env file of KEY=value lines (default: DIR/.env, if there is one).")
+  Path envFile;
+
+  @Option(names = "--stop-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Time between SIGTERM and SIGKILL when dynos stop (default: 30s, as Heroku).")
+  Duration stopGrace;
+
+  @Option(names = "--boot-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Time a web dyno has to bind $PORT before R10 (default: 60s, as Heroku).")
+  Duration bootTimeout;
+
+  @Option(names = "--no-color", description = "Print the log without colours (also when NO_COLOR is set or the output is not a terminal).")
+  boolean noColor;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    Path appDir = appDirectory();
+    Procfile procfile = Procfile.read(appDir);
+    procfile.warnings().forEach(w -> System.err.println("manifold: warning: " + w));
+    String name = app != null ? AppNames.check(app, "--app") : AppNames.fromDirectory(appDir);
+    Map<String, Integer> quantities = quantities(procfile);
+    RoutingPolicies.create(policy, RoutingPolicies.threadLocalRandom(), "--policy");
+    if (port < 0 || port > 65535) {
+      throw new InputException("--port", "expected a port from 0 to 65535 but found " + port);
+    }
+    Map<String, String> config = configVars(appDir);
+
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("manifold.router.port", port);
+    overrides.put("manifold.router.policy", policy);
+    if (stopGrace != null) {
+      overrides.put("manifold.dyno.stop-grace", stopGrace.toMillis() + "ms");
+    }
+    if (bootTimeout != null) {
+      overrides.put("manifold.dyno.boot-timeout", bootTimeout.toMillis() + "ms");
+    }
+    Config settings = ConfigFactory.parseMap(overrides);
+    String user = ConfigFactory.load().getString("manifold.user");
+    AppSpec appSpec = new AppSpec(name, appDir.toAbsolutePath().normalize(), procfile, config, quantities, user);
+
+    LocalManifold node = LocalManifold.start(appSpec, settings);
+    out.println("manifold: app " + name + " from " + appDir + " (" + procfile.processTypes().stream()
+        .map(ProcessType::name).collect(Collectors.joining(", ")) + ")");
+    out.println("manifold: formation " + Formation.describe(quantities) + "; router policy " + policy
+        + (config.isEmpty() ? "" : "; config vars " + String.join(", ", config.keySet())));
+    out.println("manifold: " + node.appUrl() + "   (Ctrl-C to stop)");
+    out.flush();
+
+    AtomicReference<LogLine> lastPrinted = new AtomicReference<>();
+    boolean colour = !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
+    ActorRef<TailSession.Event> printer = node.system().systemActorOf(
+        ConsolePrinter.create(out, colour, lastPrinted), "console", Props.empty());
+    node.logs().tell(new LogChannel.Tail(LogFilter.ALL, 1500, printer));
+
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system());
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "announce", () -> {
+      System.err.println("manifold: stopping every dyno (SIGTERM, then SIGKILL after the grace period)");
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "print-last-lines", () ->
+        AskPattern.<LogChannel.Command, LogChannel.Lines>ask(node.logs(), r -> new LogChannel.Fetch(LogFilter.ALL, 1, r),
+                Duration.ofSeconds(2), node.system().scheduler())
+            .thenApply(last -> {
+              awaitPrinted(lastPrinted, last.lines(), Duration.ofSeconds(3));
+              return Done.getInstance();
+            })
+            .exceptionally(e -> Done.getInstance()));
+    node.whenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private static void awaitPrinted(AtomicReference<LogLine> printed, List<LogLine> last, Duration within) {
+    if (last.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!last.get(0).equals(printed.get()) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private Path appDirectory() {
+    if (dir != null) {
+      if (!Files.isDirectory(dir)) {
+        throw new InputException(dir.toString(), "expected a directory with a Procfile, but there is no such directory");
+      }
+      return dir;
+    }
+    String home = System.getProperty("manifold.home");
+    Path example = Path.of(home == null ? "." : home, "examples", "hello");
+    if (!Files.isDirectory(example)) {
+      throw new InputException("DIR", "no app directory given and the bundled example (" + example + ") is not there; give DIR, a directory with a Procfile");
+    }
+    return example;
+  }
+
+  private Map<String, Integer> quantities(Procfile procfile) {
+    Map<String, Integer> quantities = new LinkedHashMap<>();
+    if (formation == null) {
+      procfile.processTypes().stream().filter(ProcessType::inFormation).forEach(t -> quantities.put(t.name(), 1));
+      return quantities;
+    }
+    Map<String, Integer> asked = Formation.parse(formation, "--formation");
+    for (Map.Entry<String, Integer> e : asked.entrySet()) {
+      if (procfile.processType(e.getKey()).filter(ProcessType::inFormation).isEmpty()) {
+        throw new InputException("--formation", "no process type '" + e.getKey() + "' in " + procfile.source() + "; expected one of "
+            + procfile.processTypes().stream().filter(ProcessType::inFormation).map(ProcessType::name).collect(Collectors.joining(", ")));
+      }
+      if (e.getValue() > io.manifold.core.app.App.MAX_QUANTITY) {
+        throw new InputException("--formation", "at most " + io.manifold.core.app.App.MAX_QUANTITY + " dynos of a process type, not " + e.getValue());
+      }
+    }
+    quantities.putAll(asked);
+    return quantities;
+  }
+
+  private Map<String, String> configVars(Path appDir) {
+    if (envFile != null) {
+      return EnvFile.read(envFile);
+    }
+    Path dotEnv = appDir.resolve(".env");
+    return Files.isRegularFile(dotEnv) ? EnvFile.read(dotEnv) : Map.of();
+  }
+}

@@ -1,0 +1,51 @@
+package io.manifold.core.dyno;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What runs inside a dyno. The {@link Dyno} behavior owns the lifecycle (states, time-outs,
+ * restarts, logs); a runtime only starts something, reports when it listens and when it ends, and
+ * passes on signals. The process runtime runs {@code /bin/sh -c <command>}; a synthetic runtime
+ * (module {@code sim}) serves requests without a process.
+ */
+public interface DynoRuntime {
+
+  /**
+   * Starts the dyno. May do blocking work, but never on the caller's thread: the stage completes
+   * once the dyno runs, or fails if it could not be started at all.
+   *
+   * @param output receives every line the dyno writes (stdout and stderr alike, as on Heroku),
+   *     from any thread
+   */
+  CompletionStage<Running> launch(DynoSpec spec, Output output);
+
+  /** A line sink for what a dyno prints. Called from the runtime's threads. */
+  @FunctionalInterface
+  interface Output {
+    void line(String text);
+  }
+
+  /** A started dyno. */
+  interface Running {
+    /**
+     * Completes when the dyno accepts connections on its {@code $PORT}; never completes for a dyno
+     * that does not bind (the {@link Dyno} decides when that is an R10).
+     */
+    CompletionStage<Endpoint> bound();
+
+    /**
+     * Completes with the exit status once every process of the dyno has ended: 0-255, or 128 plus
+     * the signal number (143 after SIGTERM, 137 after SIGKILL), as Heroku reports it.
+     */
+    CompletionStage<Integer> exited();
+
+    /** Sends SIGTERM to every process of the dyno. */
+    void terminate();
+
+    /** Sends SIGKILL to every process of the dyno. */
+    void kill();
+
+    /** The port the dyno was given as {@code $PORT}. */
+    int port();
+  }
+}

@@ -1,0 +1,138 @@
+package io.manifold.core.routing;
+
+import io.manifold.core.CborSerializable;
+import io.manifold.core.dyno.DynoName;
+import io.manifold.core.dyno.DynoState;
+import io.manifold.core.dyno.DynoStatus;
+import io.manifold.core.logs.LogChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * A router node's view of the manifold: which apps exist and the state of each of their web
+ * dynos. It is the only writer of its node's {@link RoutingTable}, which the HTTP front reads on
+ * every request; each change here publishes a new snapshot of the table.
+ */
+public final class Router extends AbstractBehavior<Router.Command> {
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** An app exists; its router lines go to {@code logs}. */
+  public record RegisterApp(String app, ActorRef<LogChannel.Command> logs) implements Command {}
+
+  /** The app is gone: requests for it get Heroku's "no such app". */
+  public record UnregisterApp(String app) implements Command {}
+
+  /** A dyno changed state; only web dynos matter to the router, and only up ones get traffic. */
+  public record DynoChanged(DynoStatus status) implements Command {}
+
+  private static final class AppEntry {
+    final ActorRef<LogChannel.Command> logs;
+    final RoutingPolicy policy;
+    final Map<DynoName, DynoStatus> web = new TreeMap<>();
+    final Map<DynoName, Route> routes = new HashMap<>();
+
+    AppEntry(ActorRef<LogChannel.Command> logs, RoutingPolicy policy) {
+      this.logs = logs;
+      this.policy = policy;
+    }
+
+    AppRoutes snapshot(String app) {
+      List<Route> up = new ArrayList<>();
+      int starting = 0;
+      int crashed = 0;
+      for (DynoStatus s : web.values()) {
+        switch (s.state()) {
+          case UP -> {
+            Route r = routes.get(s.name());
+            if (r != null) {
+              up.add(r);
+            } else {
+              starting++; // up but not (or no longer) taking requests: stopping, or binding
+            }
+          }
+          case STARTING -> starting++;
+          case CRASHED -> crashed++;
+          case DOWN -> { }
+        }
+      }
+      return new AppRoutes(app, up, starting, crashed, policy, logs);
+    }
+  }
+
+  private final RoutingTable table;
+  private final Function<String, RoutingPolicy> policies;
+  private final Map<String, AppEntry> apps = new HashMap<>();
+
+  /** @param policies a new policy for an app, by app name */
+  public static Behavior<Command> create(RoutingTable table, Function<String, RoutingPolicy> policies) {
+    return Behaviors.setup(ctx -> new Router(ctx, table, policies));
+  }
+
+  private Router(ActorContext<Command> ctx, RoutingTable table, Function<String, RoutingPolicy> policies) {
+    super(ctx);
+    this.table = table;
+    this.policies = policies;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RegisterApp.class, this::onRegister)
+        .onMessage(UnregisterApp.class, this::onUnregister)
+        .onMessage(DynoChanged.class, this::onDynoChanged)
+        .build();
+  }
+
+  private Behavior<Command> onRegister(RegisterApp m) {
+    apps.computeIfAbsent(m.app(), app -> new AppEntry(m.logs(), policies.apply(app)));
+    publish();
+    return this;
+  }
+
+  private Behavior<Command> onUnregister(UnregisterApp m) {
+    if (apps.remove(m.app()) != null) {
+      publish();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDynoChanged(DynoChanged m) {
+    DynoStatus status = m.status();
+    AppEntry entry = apps.get(status.app());
+    if (entry == null || !status.name().isWeb()) {
+      return this;
+    }
+    DynoName name = status.name();
+    if (status.state() == DynoState.DOWN) {
+      entry.web.remove(name);
+      entry.routes.remove(name);
+    } else {
+      entry.web.put(name, status);
+      Route current = entry.routes.get(name);
+      if (status.endpoint() == null) {
+        entry.routes.remove(name);
+      } else if (current == null || !current.endpoint().equals(status.endpoint())) {
+        entry.routes.put(name, new Route(name, status.endpoint()));
+      }
+    }
+    publish();
+    return this;
+  }
+
+  private void publish() {
+    Map<String, AppRoutes> next = new HashMap<>();
+    apps.forEach((app, entry) -> next.put(app, entry.snapshot(app)));
+    table.publish(next);
+  }
+}
