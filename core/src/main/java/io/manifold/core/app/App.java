@@ -129,7 +129,7 @@ public final class App extends AbstractBehavior<App.Command> {
       api("Formation not applied: " + invalid);
     } else if (!spec.formation().isEmpty()) {
       formation = formation.with(spec.formation());
-      api("Scale to " + Formation.describe(spec.formation()) + " by user " + spec.user());
+      api("Scale to " + Formation.describe(inProcfileOrder(spec.formation())) + " by user " + spec.user());
     }
     reconcile();
   }
@@ -158,10 +158,19 @@ public final class App extends AbstractBehavior<App.Command> {
       return this;
     }
     formation = formation.with(m.quantities());
-    api("Scale to " + Formation.describe(m.quantities()) + " by user " + spec.user());
+    api("Scale to " + Formation.describe(inProcfileOrder(m.quantities())) + " by user " + spec.user());
     reconcile();
     m.replyTo().tell(Outcome.ok("Scaled to " + formation));
     return this;
+  }
+
+  /** The same quantities, in the order of the Procfile (a map from a request has none). */
+  private Map<String, Integer> inProcfileOrder(Map<String, Integer> quantities) {
+    Map<String, Integer> ordered = new LinkedHashMap<>();
+    formation.quantities().keySet().stream()
+        .filter(quantities::containsKey)
+        .forEach(type -> ordered.put(type, quantities.get(type)));
+    return ordered;
   }
 
   /** Null when every type exists and every quantity is within bounds, else why not. */

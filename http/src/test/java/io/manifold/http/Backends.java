@@ -1,0 +1,106 @@
+package io.manifold.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/** Real backends on 127.0.0.1 for the router to talk to: JDK HTTP servers and raw sockets. */
+final class Backends implements AutoCloseable {
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  /** An HTTP server on a free port; returns the port. */
+  int http(HttpHandler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+      Thread t = new Thread(r, "backend");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", handler);
+    server.start();
+    open.add(() -> server.stop(0));
+    return server.getAddress().getPort();
+  }
+
+  /** A server that answers every request with {@code text}, and the request headers it saw. */
+  int echo(String text) throws IOException {
+    return http(ex -> {
+      StringBuilder b = new StringBuilder(text).append('\n');
+      ex.getRequestHeaders().forEach((k, v) -> b.append(k.toLowerCase()).append(": ").append(String.join(",", v)).append('\n'));
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (body.length > 0) {
+        b.append("body: ").append(new String(body, StandardCharsets.UTF_8)).append('\n');
+      }
+      ex.getResponseHeaders().add("X-Backend", text);
+      reply(ex, 200, b.toString());
+    });
+  }
+
+  /** A raw TCP server; each accepted connection is handed to {@code connection} on its own thread. */
+  int raw(Consumer<Socket> connection) throws IOException {
+    ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket s = server.accept();
+          Thread handler = new Thread(() -> connection.accept(s), "raw-backend-connection");
+          handler.setDaemon(true);
+          handler.start();
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }, "raw-backend");
+    t.setDaemon(true);
+    t.start();
+    open.add(server);
+    return server.getLocalPort();
+  }
+
+  /** A port nothing listens on. */
+  static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Reads a request's head (up to the blank line). */
+  static void readHead(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    int state = 0;
+    for (int b; (b = in.read()) != -1; ) {
+      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      if (state == 4) {
+        return;
+      }
+    }
+  }
+
+  static void reply(HttpExchange ex, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+}
