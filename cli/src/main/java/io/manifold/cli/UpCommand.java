@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the app in DIR on a local manifold: its Procfile's processes as real dynos, Heroku's router",
-      "in front of its web dynos, and its log (Heroku-formatted, one colour per dyno) on this terminal.",
+      "Runs the app in DIR on a local manifold: its Procfile's processes as real dynos, Heroku's router"
+          + " in front of its web dynos, and its log (Heroku-formatted, one colour per dyno) on this terminal.",
+      "",
       "Ctrl-C or SIGTERM stops every dyno the Heroku way: SIGTERM, then SIGKILL after the grace period."
     })
 final class UpCommand implements Callable<Integer> {

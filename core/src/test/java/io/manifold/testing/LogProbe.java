@@ -62,6 +62,33 @@ public final class LogProbe {
     return await(s -> s.contains(fragment), Duration.ofSeconds(20));
   }
 
+  /**
+   * Waits (bounded) for a line containing {@code fragment} anywhere in what was seen, without
+   * moving the order check: for lines that race with others, such as a dyno's own output.
+   */
+  public LogLine awaitAnywhere(String fragment) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      for (LogLine line : seen) {
+        if (text(line).contains(fragment)) {
+          return line;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        fail("no log line with '" + fragment + "'; seen:\n" + dump());
+      }
+      try {
+        LogChannel.Command c = probe.receiveMessage(Duration.ofNanos(left));
+        if (c instanceof LogChannel.Publish p) {
+          seen.add(p.line());
+        }
+      } catch (AssertionError timeout) {
+        fail("no log line with '" + fragment + "'; seen:\n" + dump());
+      }
+    }
+  }
+
   /** Collects what arrives for a while, without expecting anything. */
   public void collectFor(Duration d) {
     long deadline = System.nanoTime() + d.toNanos();

@@ -98,9 +98,15 @@ final class Backends implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     for (AutoCloseable c : open) {
-      c.close();
+      try {
+        c.close();
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
     }
   }
 }

@@ -30,10 +30,12 @@ final class ProcessDyno implements DynoRuntime.Running {
   /** A process that survives SIGKILL this long (a zombie, a stuck kernel call) is given up. */
   private static final Duration KILLED_WAIT = Duration.ofSeconds(10);
   private static final int PROBE_CONNECT_MILLIS = 200;
+  private static final long TREE_POLL_MILLIS = 20;
 
   private final Process process;
   private final int port;
   private final boolean web;
+  private final ScheduledExecutorService scheduler;
   private final Set<ProcessHandle> tree = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Endpoint> bound = new CompletableFuture<>();
   private final CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
@@ -42,10 +44,12 @@ final class ProcessDyno implements DynoRuntime.Running {
   private volatile boolean stopping;
   private volatile ScheduledFuture<?> watcher;
 
-  ProcessDyno(Process process, int port, boolean web) {
+  /** @param scheduler runs the port probe and the watch over the process tree */
+  ProcessDyno(Process process, int port, boolean web, ScheduledExecutorService scheduler) {
     this.process = process;
     this.port = port;
     this.web = web;
+    this.scheduler = scheduler;
     tree.add(process.toHandle());
     this.exited = process.onExit().thenCompose(p -> afterShellExit(p.exitValue()));
   }
@@ -59,11 +63,31 @@ final class ProcessDyno implements DynoRuntime.Running {
     if (!stopping) {
       tree.forEach(ProcessHandle::destroyForcibly);
     }
-    CompletableFuture<?>[] rest = tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
-    CompletableFuture<Void> treeGone = CompletableFuture.allOf(rest);
+    CompletableFuture<Void> treeGone = treeGone();
     CompletableFuture<Void> outputRead = CompletableFuture.allOf(stdoutDone, stderrDone)
         .completeOnTimeout(null, OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
     return treeGone.thenCompose(v -> outputRead).thenApply(v -> status);
+  }
+
+  /**
+   * Completes once every known process of the tree is gone. Polled rather than
+   * {@link ProcessHandle#onExit()}, which for a process that is not our child polls too, but
+   * slowly, and waits for zombies to be reaped.
+   */
+  private CompletableFuture<Void> treeGone() {
+    CompletableFuture<Void> gone = new CompletableFuture<>();
+    ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
+    Runnable check = () -> {
+      if (tree.stream().allMatch(ProcessTree::gone)) {
+        gone.complete(null);
+      }
+    };
+    check.run();
+    if (!gone.isDone()) {
+      poll[0] = scheduler.scheduleWithFixedDelay(check, TREE_POLL_MILLIS, TREE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      gone.whenComplete((v, e) -> poll[0].cancel(false));
+    }
+    return gone;
   }
 
   void startReaders(DynoRuntime.Output output, ThreadFactory threads) {
@@ -82,7 +106,7 @@ final class ProcessDyno implements DynoRuntime.Running {
   }
 
   /** Refreshes the tree every probe tick and, for a web dyno, checks whether {@code $PORT} is bound. */
-  void startWatching(ScheduledExecutorService scheduler, Duration interval, String host) {
+  void startWatching(Duration interval, String host) {
     watcher = scheduler.scheduleWithFixedDelay(() -> {
       if (!process.isAlive()) {
         return;

@@ -91,11 +91,11 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start /bin/sh: " + e.getMessage(), e);
     }
-    ProcessDyno dyno = new ProcessDyno(process, port, spec.name().isWeb());
+    ProcessDyno dyno = new ProcessDyno(process, port, spec.name().isWeb(), probes);
     live.add(dyno);
     dyno.exited().whenComplete((status, failure) -> live.remove(dyno));
     dyno.startReaders(output, readers);
-    dyno.startWatching(probes, probeInterval, LOOPBACK);
+    dyno.startWatching(probeInterval, LOOPBACK);
     return dyno;
   }
 
