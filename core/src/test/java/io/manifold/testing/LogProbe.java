@@ -42,16 +42,7 @@ public final class LogProbe {
           return seen.get(i);
         }
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        fail("no matching log line within " + within + "; seen:\n" + dump());
-      }
-      try {
-        LogChannel.Command c = probe.receiveMessage(Duration.ofNanos(left));
-        if (c instanceof LogChannel.Publish p) {
-          seen.add(p.line());
-        }
-      } catch (AssertionError timeout) {
+      if (!receiveBefore(deadline)) {
         fail("no matching log line within " + within + "; seen:\n" + dump());
       }
     }
@@ -74,16 +65,7 @@ public final class LogProbe {
           return line;
         }
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        fail("no log line with '" + fragment + "'; seen:\n" + dump());
-      }
-      try {
-        LogChannel.Command c = probe.receiveMessage(Duration.ofNanos(left));
-        if (c instanceof LogChannel.Publish p) {
-          seen.add(p.line());
-        }
-      } catch (AssertionError timeout) {
+      if (!receiveBefore(deadline)) {
         fail("no log line with '" + fragment + "'; seen:\n" + dump());
       }
     }
@@ -92,15 +74,25 @@ public final class LogProbe {
   /** Collects what arrives for a while, without expecting anything. */
   public void collectFor(Duration d) {
     long deadline = System.nanoTime() + d.toNanos();
-    for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-      try {
-        LogChannel.Command c = probe.receiveMessage(Duration.ofNanos(left));
-        if (c instanceof LogChannel.Publish p) {
-          seen.add(p.line());
-        }
-      } catch (AssertionError quiet) {
-        return;
+    while (receiveBefore(deadline)) {
+      // keep collecting
+    }
+  }
+
+  /** Takes the next message if one comes before the deadline; false if none did. */
+  private boolean receiveBefore(long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return false;
+    }
+    try {
+      LogChannel.Command c = probe.receiveMessage(Duration.ofNanos(left));
+      if (c instanceof LogChannel.Publish p) {
+        seen.add(p.line());
       }
+      return true;
+    } catch (AssertionError timeout) {
+      return false;
     }
   }
 
