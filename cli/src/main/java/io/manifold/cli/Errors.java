@@ -4,11 +4,13 @@ import io.manifold.core.InputException;
 import picocli.CommandLine;
 
 /**
- * How a command's failure reaches the person: bad input as one line naming the place and what was
- * expected (exit 2, as for a bad flag); anything else with its message (exit 1).
+ * How a command's failure reaches the person, with the heroku CLI's exit codes: bad input (a flag,
+ * a file) as one line naming the place and what was expected, exit 1; an error the API answered,
+ * exit 2; anything else with its message, exit 1.
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler {
-  static final int BAD_INPUT = 2;
+  static final int BAD_INPUT = 1;
+  static final int API_ERROR = 2;
   static final int FAILED = 1;
 
   @Override

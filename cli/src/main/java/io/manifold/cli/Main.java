@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "An emulator and simulator of the Heroku runtime: dynos from a Procfile, Heroku's router and Logplex.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, EnvCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -21,7 +21,14 @@ public final class Main {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new Errors());
+    exitOneOnBadFlags(cli);
     return cli;
+  }
+
+  /** A bad flag is a usage error: exit 1, as the heroku CLI (picocli's default is 2). */
+  private static void exitOneOnBadFlags(CommandLine cli) {
+    cli.getCommandSpec().exitCodeOnInvalidInput(Errors.BAD_INPUT);
+    cli.getSubcommands().values().forEach(Main::exitOneOnBadFlags);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -2,10 +2,10 @@ package io.manifold.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.manifold.cluster.AppNames;
 import io.manifold.cluster.LocalManifold;
 import io.manifold.core.InputException;
-import io.manifold.core.app.AppSpec;
+import io.manifold.core.app.AppHandle;
+import io.manifold.core.app.AppNames;
 import io.manifold.core.app.EnvFile;
 import io.manifold.core.app.Formation;
 import io.manifold.core.logs.LogChannel;
@@ -63,6 +63,10 @@ final class UpCommand implements Callable<Integer> {
       description = "The router's port on 127.0.0.1; 0 for any free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "5555",
+      description = "The Platform API's port on 127.0.0.1; 0 for any free one (default: ${DEFAULT-VALUE}).")
+  int apiPort;
+
   @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "random",
       description = "How the router picks a web dyno: random (Heroku's), round-robin, least-connections, power-of-two (default: ${DEFAULT-VALUE}).")
   String policy;
@@ -97,10 +101,17 @@ final class UpCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new InputException("--port", "expected a port from 0 to 65535 but found " + port);
     }
+    if (apiPort < 0 || apiPort > 65535) {
+      throw new InputException("--api-port", "expected a port from 0 to 65535 but found " + apiPort);
+    }
     Map<String, String> config = configVars(appDir);
 
+    ManifoldConfigFile configFile = ManifoldConfigFile.standard();
+    String token = configFile.tokenOrCreate(LocalManifold::newToken);
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("manifold.router.port", port);
+    overrides.put("manifold.api.port", apiPort);
+    overrides.put("manifold.api.token", token);
     overrides.put("manifold.router.policy", policy);
     if (stopGrace != null) {
       overrides.put("manifold.dyno.stop-grace", stopGrace.toMillis() + "ms");
@@ -109,22 +120,30 @@ final class UpCommand implements Callable<Integer> {
       overrides.put("manifold.dyno.boot-timeout", bootTimeout.toMillis() + "ms");
     }
     Config settings = ConfigFactory.parseMap(overrides);
-    String user = ConfigFactory.load().getString("manifold.user");
-    AppSpec appSpec = new AppSpec(name, appDir.toAbsolutePath().normalize(), procfile, config, quantities, user);
 
-    LocalManifold node = LocalManifold.start(appSpec, settings);
+    LocalManifold node = LocalManifold.start(settings);
+    AppHandle handle;
+    try {
+      handle = node.createApp(name, appDir, config, quantities);
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    configFile.write(Map.of("api_url", node.apiUrl()));
     out.println("manifold: app " + name + " from " + appDir + " (" + procfile.processTypes().stream()
         .map(ProcessType::name).collect(Collectors.joining(", ")) + ")");
     out.println("manifold: formation " + Formation.describe(quantities) + "; router policy " + policy
         + (config.isEmpty() ? "" : "; config vars " + String.join(", ", config.keySet())));
-    out.println("manifold: " + node.appUrl() + "   (Ctrl-C to stop)");
+    out.println("manifold: API on " + node.apiUrl() + " (token in " + configFile.path() + "); for the heroku CLI:");
+    out.println("  " + EnvCommand.exports(node.apiUrl(), token));
+    out.println("manifold: " + node.appUrl(name) + "   (Ctrl-C to stop)");
     out.flush();
 
     AtomicReference<LogLine> lastPrinted = new AtomicReference<>();
     boolean colour = !noColor && System.console() != null && System.getenv("NO_COLOR") == null;
     ActorRef<TailSession.Event> printer = node.system().systemActorOf(
         ConsolePrinter.create(out, colour, lastPrinted), "console", Props.empty());
-    node.logs().tell(new LogChannel.Tail(LogFilter.ALL, 1500, printer));
+    handle.logs().tell(new LogChannel.Tail(LogFilter.ALL, 1500, printer));
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system());
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "announce", () -> {
@@ -132,7 +151,7 @@ final class UpCommand implements Callable<Integer> {
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "print-last-lines", () ->
-        AskPattern.<LogChannel.Command, LogChannel.Lines>ask(node.logs(), r -> new LogChannel.Fetch(LogFilter.ALL, 1, r),
+        AskPattern.<LogChannel.Command, LogChannel.Lines>ask(handle.logs(), r -> new LogChannel.Fetch(LogFilter.ALL, 1, r),
                 Duration.ofSeconds(2), node.system().scheduler())
             .thenApply(last -> {
               awaitPrinted(lastPrinted, last.lines(), Duration.ofSeconds(3));

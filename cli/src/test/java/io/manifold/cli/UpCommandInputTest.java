@@ -13,7 +13,7 @@ import picocli.CommandLine;
 
 /**
  * Bad input to {@code manifold up} is refused before anything starts, with one line that names the
- * place and what was expected, and exit status 2.
+ * place and what was expected, and exit status 1 (a usage error, as the heroku CLI has it).
  */
 class UpCommandInputTest {
 
@@ -47,17 +47,17 @@ class UpCommandInputTest {
   void aBadProcfileLineIsReportedWithFileAndLine(@TempDir Path dir) throws Exception {
     Path app = app(dir, "web: ok\nworker\n");
     Run r = run("up", app.toString(), "--port", "0");
-    assertEquals(2, r.status(), r.err());
+    assertEquals(1, r.status(), r.err());
     assertTrue(r.err().startsWith("manifold: " + app.resolve("Procfile") + ":2: expected '<process type>: <command>'"), r.err());
   }
 
   @Test
   void aMissingDirectoryOrProcfileIsReported(@TempDir Path dir) {
     Run missing = run("up", dir.resolve("nope").toString());
-    assertEquals(2, missing.status());
+    assertEquals(1, missing.status());
     assertTrue(missing.err().contains("nope: expected a directory with a Procfile"), missing.err());
     Run noProcfile = run("up", dir.toString());
-    assertEquals(2, noProcfile.status());
+    assertEquals(1, noProcfile.status());
     assertTrue(noProcfile.err().contains("Procfile: no Procfile here"), noProcfile.err());
   }
 
@@ -65,7 +65,7 @@ class UpCommandInputTest {
   void aFormationForAnUnknownTypeIsReportedWithTheKnownOnes(@TempDir Path dir) throws Exception {
     Path app = app(dir, "web: a\nworker: b\n");
     Run r = run("up", app.toString(), "--formation", "web=1,clock=2");
-    assertEquals(2, r.status());
+    assertEquals(1, r.status());
     assertTrue(r.err().contains("--formation: no process type 'clock'") && r.err().contains("expected one of web, worker"), r.err());
     Run malformed = run("up", app.toString(), "--formation", "web:1");
     assertTrue(malformed.err().contains("--formation: expected <process type>=<quantity>"), malformed.err());
@@ -77,12 +77,12 @@ class UpCommandInputTest {
   void anUnknownPolicyABadPortAndABadDurationAreReported(@TempDir Path dir) throws Exception {
     Path app = app(dir, "web: a\n");
     Run policy = run("up", app.toString(), "--policy", "fastest");
-    assertEquals(2, policy.status());
+    assertEquals(1, policy.status());
     assertTrue(policy.err().contains("--policy: expected one of random, round-robin, least-connections, power-of-two but found 'fastest'"), policy.err());
     Run port = run("up", app.toString(), "--port", "70000");
     assertTrue(port.err().contains("--port: expected a port from 0 to 65535"), port.err());
     Run grace = run("up", app.toString(), "--stop-grace", "soon");
-    assertEquals(2, grace.status());
+    assertEquals(1, grace.status());
     assertTrue(grace.err().contains("expected a duration such as 30s"), grace.err());
   }
 
@@ -91,7 +91,7 @@ class UpCommandInputTest {
     Path app = app(dir, "web: a\n");
     Files.writeString(app.resolve(".env"), "GOOD=1\nnot an assignment\n");
     Run r = run("up", app.toString());
-    assertEquals(2, r.status());
+    assertEquals(1, r.status());
     assertTrue(r.err().contains(app.resolve(".env") + ":2: expected KEY=value"), r.err());
   }
 
@@ -100,7 +100,7 @@ class UpCommandInputTest {
     Path app = Files.createDirectories(dir.resolve("9"));
     Files.writeString(app.resolve("Procfile"), "web: a\n");
     Run r = run("up", app.toString());
-    assertEquals(2, r.status());
+    assertEquals(1, r.status());
     assertTrue(r.err().contains("give one with --app NAME"), r.err());
     Run badName = run("up", app.toString(), "--app", "Bad_Name");
     assertTrue(badName.err().contains("--app: expected an app name"), badName.err());

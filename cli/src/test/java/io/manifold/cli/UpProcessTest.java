@@ -43,14 +43,15 @@ class UpProcessTest {
     return app;
   }
 
-  /** Starts {@code manifold up} in a JVM of its own, with this test's classpath. */
-  private static Process up(Path app, List<String> output) throws Exception {
-    Process p = new ProcessBuilder(
+  /** Starts {@code manifold up} in a JVM of its own, with this test's classpath and a config directory of its own. */
+  private static Process up(Path app, Path config, List<String> output) throws Exception {
+    ProcessBuilder b = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-            Main.class.getName(), "up", app.toString(), "--port", "0", "--stop-grace", "2s")
-        .redirectErrorStream(true)
-        .start();
+            Main.class.getName(), "up", app.toString(), "--port", "0", "--api-port", "0", "--stop-grace", "2s")
+        .redirectErrorStream(true);
+    b.environment().put("XDG_CONFIG_HOME", config.toString());
+    Process p = b.start();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
@@ -80,7 +81,8 @@ class UpProcessTest {
 
   private void runThenStopWith(String signal, Path dir) throws Exception {
     List<String> output = new CopyOnWriteArrayList<>();
-    Process manifold = up(app(dir), output);
+    Path config = Files.createDirectories(dir.resolve("config"));
+    Process manifold = up(app(dir), config, output);
     try {
       Matcher url = URL.matcher(await(output, "manifold: http://shop.localhost:", Duration.ofSeconds(60)));
       assertTrue(url.find());
@@ -92,6 +94,12 @@ class UpProcessTest {
           .header("Host", "shop.localhost:" + port).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals("Ahoy from web.1\n", r.body(), "config vars come from .env");
       await(output, "heroku[router]: at=info method=GET path=\"/\"", Duration.ofSeconds(10));
+
+      // the API's token is kept for the other commands, readable by its owner only
+      Path file = config.resolve("manifold").resolve("config.json");
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      String heroku = await(output, "export HEROKU_HOST=http://127.0.0.1:", Duration.ofSeconds(1));
+      assertTrue(heroku.contains("HEROKU_API_KEY=") && heroku.contains("DISABLE_TELEMETRY=true"), heroku);
 
       new ProcessBuilder("kill", "-" + signal, Long.toString(manifold.pid())).start().waitFor(5, TimeUnit.SECONDS);
       assertTrue(manifold.waitFor(60, TimeUnit.SECONDS), "manifold stops:\n" + String.join("\n", output));

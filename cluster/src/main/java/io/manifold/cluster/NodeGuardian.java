@@ -1,16 +1,14 @@
 package io.manifold.cluster;
 
-import io.manifold.core.app.App;
-import io.manifold.core.app.AppSpec;
-import io.manifold.core.dyno.DynoSettings;
+import io.manifold.core.app.AppRegistry;
 import io.manifold.core.dyno.ProcessRuntime;
-import io.manifold.core.logs.LogChannel;
-import io.manifold.core.logs.LogSettings;
 import io.manifold.core.routing.Router;
 import io.manifold.core.routing.RoutingPolicies;
 import io.manifold.core.routing.RoutingTable;
+import io.manifold.http.HttpDrainTransport;
 import io.manifold.http.RouterFront;
-import io.manifold.http.RouterSettings;
+import io.manifold.http.api.ApiServer;
+import io.manifold.http.api.ApiSettings;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -19,53 +17,63 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * Wires one node: the router and its table, the app's log channel, the app (which starts its
- * dynos), and the router's HTTP front. Registers the node's part in coordinated shutdown: stop
- * taking requests, stop every dyno the Heroku way, then make sure no process is left.
+ * Wires one node: the router and its table, the app registry (which makes each app with its log
+ * channel and dynos), the router's HTTP front and the Platform API. Registers the node's part in
+ * coordinated shutdown: stop taking requests, stop every dyno the Heroku way, then make sure no
+ * process is left.
  */
 final class NodeGuardian {
   /** What the node reports once it serves. */
-  record Started(int port, ActorRef<App.Command> app, ActorRef<LogChannel.Command> logs) {}
+  record Started(int routerPort, int apiPort, ActorRef<AppRegistry.Command> registry) {}
 
   private NodeGuardian() {}
 
-  static Behavior<Void> create(
-      AppSpec app,
-      DynoSettings dynoSettings,
-      LogSettings logSettings,
-      RouterSettings routerSettings,
-      ProcessRuntime runtime,
-      CompletableFuture<Started> started) {
+  static Behavior<Void> create(NodeSettings settings, ProcessRuntime runtime, CompletableFuture<Started> started) {
     return Behaviors.setup(ctx -> {
       RoutingTable table = new RoutingTable();
       ActorRef<Router.Command> router = ctx.spawn(Router.create(table,
-          name -> RoutingPolicies.create(routerSettings.policy(), RoutingPolicies.threadLocalRandom(), "manifold.router.policy")),
+          name -> RoutingPolicies.create(settings.router().policy(), RoutingPolicies.threadLocalRandom(), "manifold.router.policy")),
           "router");
-      ActorRef<LogChannel.Command> logs = ctx.spawn(LogChannel.create(logSettings), "logs-" + app.name());
-      ActorRef<App.Command> appRef = ctx.spawn(App.create(app, runtime, dynoSettings, logs, router), "app-" + app.name());
+      ActorRef<AppRegistry.Command> registry = ctx.spawn(AppRegistry.create(
+          AppRegistry.AppWiringFactory.of(runtime, settings.dynos(), router, settings.node()),
+          settings.logs(), new HttpDrainTransport(), settings.maxApps()), "apps");
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
-      Duration stopAll = dynoSettings.stopGrace().plusSeconds(15);
+      Duration stopAll = settings.dynos().stopGrace().plusSeconds(15);
       shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-dynos", () ->
-          AskPattern.<App.Command, App.Outcome>ask(appRef, App.Shutdown::new, stopAll, ctx.getSystem().scheduler())
-              .handle((outcome, failure) -> Done.getInstance()));
+          AskPattern.<AppRegistry.Command, AppRegistry.ShutDown>ask(registry, AppRegistry.ShutdownAll::new, stopAll, ctx.getSystem().scheduler())
+              .handle((done, failure) -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "kill-leftover-processes", () -> {
         runtime.close();
         return CompletableFuture.completedFuture(Done.getInstance());
       });
 
-      RouterFront.bind(ctx.getSystem(), routerSettings, table).whenComplete((binding, failure) -> {
-        if (failure != null) {
-          started.completeExceptionally(failure);
-          return;
-        }
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "router-unbind", () ->
-            binding.unbind().thenApply(x -> Done.getInstance()));
-        started.complete(new Started(binding.localAddress().getPort(), appRef, logs));
-      });
+      RouterFront.bind(ctx.getSystem(), settings.router(), table)
+          .thenCompose(routerBinding -> {
+            unbindOnShutdown(shutdown, "router-unbind", routerBinding);
+            int routerPort = routerBinding.localAddress().getPort();
+            String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
+            ApiSettings api = settings.api(routerUrl);
+            return ApiServer.bind(ctx.getSystem(), api, registry, null).thenApply(apiBinding -> {
+              unbindOnShutdown(shutdown, "api-unbind", apiBinding);
+              return new Started(routerPort, apiBinding.localAddress().getPort(), registry);
+            });
+          })
+          .whenComplete((s, failure) -> {
+            if (failure != null) {
+              started.completeExceptionally(failure);
+            } else {
+              started.complete(s);
+            }
+          });
       return Behaviors.empty();
     });
+  }
+
+  private static void unbindOnShutdown(CoordinatedShutdown shutdown, String name, ServerBinding binding) {
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name, () -> binding.unbind().thenApply(x -> Done.getInstance()));
   }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.app.App;
-import io.manifold.core.app.AppSpec;
+import io.manifold.core.app.AppHandle;
+import io.manifold.core.app.AppView;
 import io.manifold.core.dyno.DynoState;
 import io.manifold.core.logs.LogChannel;
 import io.manifold.core.logs.LogFilter;
 import io.manifold.core.logs.LogLine;
-import io.manifold.core.procfile.Procfile;
 import io.manifold.testing.Examples;
 import io.manifold.testing.Processes;
 import java.net.URI;
@@ -40,16 +40,18 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LocalManifoldEndToEndTest {
   static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static LocalManifold manifold;
+  static AppHandle app;
 
   @BeforeAll
   static void start() {
-    AppSpec spec = new AppSpec("hello", Examples.hello(), Procfile.read(Examples.hello()),
-        Map.of("GREETING", "Hi"), Map.of("web", 3, "worker", 1), "e2e@manifold.test");
-    manifold = LocalManifold.start(spec, ConfigFactory.parseMap(Map.of(
+    manifold = LocalManifold.start(ConfigFactory.parseMap(Map.of(
         "manifold.router.port", 0,
+        "manifold.api.port", 0,
+        "manifold.user", "e2e@manifold.test",
         "manifold.router.policy", "round-robin",
         "manifold.dyno.stop-grace", "10s")));
-    awaitInfo(info -> info.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 4, Duration.ofSeconds(90));
+    app = manifold.createApp("hello", Examples.hello(), Map.of("GREETING", "Hi"), Map.of("web", 3, "worker", 1));
+    awaitInfo(info -> info.dynos().stream().filter(d -> d.status().state() == DynoState.UP).count() == 4, Duration.ofSeconds(90));
   }
 
   @AfterAll
@@ -59,11 +61,11 @@ class LocalManifoldEndToEndTest {
     }
   }
 
-  static App.Info awaitInfo(Predicate<App.Info> condition, Duration within) {
+  static AppView awaitInfo(Predicate<AppView> condition, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
-    App.Info info = null;
+    AppView info = null;
     while (System.nanoTime() < deadline) {
-      info = AskPattern.<App.Command, App.Info>ask(manifold.appRef(), App.GetInfo::new, Duration.ofSeconds(5),
+      info = AskPattern.<App.Command, AppView>ask(app.app(), App.GetView::new, Duration.ofSeconds(5),
           manifold.system().scheduler()).toCompletableFuture().join();
       if (condition.test(info)) {
         return info;
@@ -74,7 +76,7 @@ class LocalManifoldEndToEndTest {
   }
 
   static List<LogLine> log(LogFilter filter) {
-    return AskPattern.<LogChannel.Command, LogChannel.Lines>ask(manifold.logs(), r -> new LogChannel.Fetch(filter, 1500, r),
+    return AskPattern.<LogChannel.Command, LogChannel.Lines>ask(app.logs(), r -> new LogChannel.Fetch(filter, 1500, r),
         Duration.ofSeconds(5), manifold.system().scheduler()).toCompletableFuture().join().lines();
   }
 
@@ -87,7 +89,7 @@ class LocalManifoldEndToEndTest {
   @Test
   @Order(1)
   void requestsThroughTheRouterAreServedByAllThreeWebDynosInTurn() throws Exception {
-    assertEquals("http://hello.localhost:" + manifold.port() + "/", manifold.appUrl());
+    assertEquals("http://hello.localhost:" + manifold.port() + "/", manifold.appUrl("hello"));
     Map<String, Integer> served = new HashMap<>();
     List<String> order = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
@@ -131,6 +133,7 @@ class LocalManifoldEndToEndTest {
     List<String> all = log(LogFilter.ALL).stream().map(l -> l.tag() + ": " + l.message()).toList();
     assertTrue(all.contains("app[api]: Release v1 created by user e2e@manifold.test"), String.join("\n", all));
     assertTrue(all.contains("app[api]: Scale to web=3, worker=1 by user e2e@manifold.test"), String.join("\n", all));
+    assertTrue(all.stream().anyMatch(l -> l.matches("app\\[api\\]: Deploy [0-9a-f]{7} by user e2e@manifold\\.test")), String.join("\n", all));
     assertTrue(all.contains("heroku[worker.1]: State changed from starting to up"), String.join("\n", all));
     assertTrue(all.contains("app[worker.1]: worker.1 started, working"), String.join("\n", all));
     for (String web : List.of("web.1", "web.2", "web.3")) {
@@ -144,7 +147,7 @@ class LocalManifoldEndToEndTest {
   void aCrashOnRequestIsH13AndTheDynoComesBack() throws Exception {
     HttpResponse<String> r = get("/crash");
     assertEquals(503, r.statusCode());
-    awaitInfo(info -> info.dynos().stream().filter(d -> d.state() == DynoState.UP).count() == 4
+    awaitInfo(info -> info.dynos().stream().filter(d -> d.status().state() == DynoState.UP).count() == 4
         && log(new LogFilter("heroku", null)).stream().anyMatch(l -> l.message().equals("State changed from crashed to starting")),
         Duration.ofSeconds(60));
     List<String> heroku = log(new LogFilter("heroku", null)).stream().map(l -> l.tag() + ": " + l.message()).toList();

@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A release: a numbered, immutable pairing of the app's code (here, its directory) and config vars.
- * Every config change makes one; dynos run one release at a time.
+ * A release: a numbered, immutable pairing of the app's code (its slug, none for a blank app) and
+ * its config vars. A deploy, a config change and a rollback each make one; dynos run one release
+ * at a time.
  */
-public record Release(int version, String description, Map<String, String> config, String user, Instant createdAt)
+public record Release(
+    int version, String id, String description, Map<String, String> config, Slug slug, String user, Instant createdAt)
     implements CborSerializable {
   public Release {
     config = Map.copyOf(config);

@@ -196,6 +196,10 @@ public final class Dyno {
     timers.cancel("boot");
     log("Process exited with status " + m.status());
     running = null;
+    if (spec.name().isOneOff()) {
+      changeState(DynoState.COMPLETE); // one-off dynos are never restarted
+      return Behaviors.stopped();
+    }
     return crashed();
   }
 

@@ -24,6 +24,13 @@ public record DynoName(String type, int index) implements CborSerializable, Comp
     return "web".equals(type);
   }
 
+  /** {@code run.N}: a one-off dyno, never restarted, gone once its command ends. */
+  public boolean isOneOff() {
+    return ONE_OFF.equals(type);
+  }
+
+  public static final String ONE_OFF = "run";
+
   @Override
   public int compareTo(DynoName o) {
     int byType = type.compareTo(o.type);

@@ -5,7 +5,9 @@ public enum DynoState {
   STARTING("starting"),
   UP("up"),
   CRASHED("crashed"),
-  DOWN("down");
+  DOWN("down"),
+  /** A one-off dyno whose command has ended; it is then gone. */
+  COMPLETE("complete");
 
   private final String word;
 

@@ -1,25 +1,31 @@
 package io.manifold.core.logs;
 
 import io.manifold.core.CborSerializable;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * An app's Logplex channel. Every line the app's dynos, the router and the API write comes here;
- * the channel keeps the last {@link LogSettings#history()} lines and hands new ones to live tails.
- * Each tail is a {@link TailSession} with a bounded buffer of its own, so a slow reader loses lines
- * (and is told so with L11) while the channel and every other reader go on at full speed.
+ * An app's Logplex channel. Every line the app's dynos, the router and the API write comes here
+ * and gets the next sequence number; the channel keeps the last {@link LogSettings#history()}
+ * lines and hands new ones to live tails and drains. Each tail is a {@link TailSession} and each
+ * drain a {@link DrainSession}, with a bounded buffer of its own, so a slow reader loses lines (and
+ * is told so, L11 for tails and L10 for drains) while the channel and every other reader go on at
+ * full speed.
  */
 public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
 
@@ -31,28 +37,69 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   /** The last {@code lines} lines that match, oldest first, as {@code heroku logs -n} asks. */
   public record Fetch(LogFilter filter, int lines, ActorRef<Lines> replyTo) implements Command {}
 
-  public record Lines(List<LogLine> lines) implements CborSerializable {}
+  /** A line with its place in the channel: sequence numbers only grow. */
+  public record Entry(long seq, LogLine line) implements CborSerializable {}
 
-  /**
-   * A live tail: the last {@code lines} matching lines, then every new one, sent to
-   * {@code subscriber} as {@link TailSession.Batch}es. The tail ends when the subscriber stops.
-   */
-  public record Tail(LogFilter filter, int lines, ActorRef<TailSession.Event> subscriber) implements Command {}
-
-  private record TailEnded(ActorRef<TailSession.Command> session) implements Command {}
-
-  private final LogSettings settings;
-  private final ArrayDeque<LogLine> history;
-  private final Set<ActorRef<TailSession.Command>> tails = new HashSet<>();
-  private long tailsStarted;
-
-  public static Behavior<Command> create(LogSettings settings) {
-    return Behaviors.setup(ctx -> new LogChannel(ctx, settings));
+  public record Lines(List<Entry> entries) implements CborSerializable {
+    public List<LogLine> lines() {
+      return entries.stream().map(Entry::line).toList();
+    }
   }
 
-  private LogChannel(ActorContext<Command> ctx, LogSettings settings) {
+  /**
+   * A live tail: the last {@code lines} matching lines (only those after {@code afterSeq}, when a
+   * reader reconnects), then every new one, sent to {@code subscriber} as
+   * {@link TailSession.Batch}es. The tail ends when the subscriber stops.
+   */
+  public record Tail(LogFilter filter, int lines, long afterSeq, ActorRef<TailSession.Event> subscriber) implements Command {
+    public Tail(LogFilter filter, int lines, ActorRef<TailSession.Event> subscriber) {
+      this(filter, lines, -1, subscriber);
+    }
+  }
+
+  /** Adds an HTTPS drain ({@code http} on 127.0.0.1 too); at most {@link #MAX_DRAINS} per app. */
+  public record AddDrain(String url, ActorRef<DrainReply> replyTo) implements Command {}
+
+  /** Removes a drain, named by its id, its URL or its token. */
+  public record RemoveDrain(String idUrlOrToken, ActorRef<DrainReply> replyTo) implements Command {}
+
+  public record ListDrains(ActorRef<Drains> replyTo) implements Command {}
+
+  /** {@code error} null when done, else a Heroku error id. */
+  public record DrainReply(String error, String message, Drain drain) implements CborSerializable {}
+
+  public record Drains(List<Drain> drains) implements CborSerializable {}
+
+  private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
+
+  private record TailEnded(ActorRef<TailSession.Command> session) implements Internal {}
+
+  /** Heroku's limit of drains per app. */
+  public static final int MAX_DRAINS = 5;
+
+  private final String app;
+  private final LogSettings settings;
+  private final DrainTransport transport;
+  private final ArrayDeque<Entry> history;
+  private final Set<ActorRef<TailSession.Command>> tails = new HashSet<>();
+  private final Map<String, Drain> drains = new LinkedHashMap<>();
+  private final Map<String, ActorRef<DrainSession.Command>> drainSessions = new LinkedHashMap<>();
+  private long seq;
+  private long started;
+
+  public static Behavior<Command> create(LogSettings settings) {
+    return create("app", settings, DrainTransport.NONE);
+  }
+
+  public static Behavior<Command> create(String app, LogSettings settings, DrainTransport transport) {
+    return Behaviors.setup(ctx -> new LogChannel(ctx, app, settings, transport));
+  }
+
+  private LogChannel(ActorContext<Command> ctx, String app, LogSettings settings, DrainTransport transport) {
     super(ctx);
+    this.app = app;
     this.settings = settings;
+    this.transport = transport;
     this.history = new ArrayDeque<>(settings.history());
   }
 
@@ -63,6 +110,12 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(Tail.class, this::onTail)
         .onMessage(TailEnded.class, this::onTailEnded)
+        .onMessage(AddDrain.class, this::onAddDrain)
+        .onMessage(RemoveDrain.class, this::onRemoveDrain)
+        .onMessage(ListDrains.class, m -> {
+          m.replyTo().tell(new Drains(List.copyOf(drains.values())));
+          return this;
+        })
         .build();
   }
 
@@ -71,19 +124,23 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
     List<String> chunks = LogLine.chunks(line.message());
     for (String chunk : chunks) {
       LogLine piece = chunks.size() == 1 ? line : new LogLine(line.time(), line.source(), line.process(), chunk);
+      Entry entry = new Entry(++seq, piece);
       if (history.size() == settings.history()) {
         history.removeFirst();
       }
-      history.addLast(piece);
+      history.addLast(entry);
       for (ActorRef<TailSession.Command> tail : tails) {
-        tail.tell(new TailSession.Deliver(piece));
+        tail.tell(new TailSession.Deliver(entry));
+      }
+      for (ActorRef<DrainSession.Command> drain : drainSessions.values()) {
+        drain.tell(new DrainSession.Deliver(piece));
       }
     }
     return this;
   }
 
   private Behavior<Command> onFetch(Fetch fetch) {
-    fetch.replyTo().tell(new Lines(last(fetch.filter(), fetch.lines())));
+    fetch.replyTo().tell(new Lines(last(fetch.filter(), fetch.lines(), -1)));
     return this;
   }
 
@@ -94,8 +151,8 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
       return this;
     }
     ActorRef<TailSession.Command> session = getContext().spawn(
-        TailSession.create(tail.filter(), last(tail.filter(), tail.lines()), tail.subscriber(), settings),
-        "tail-" + (++tailsStarted));
+        TailSession.create(tail.filter(), last(tail.filter(), tail.lines(), tail.afterSeq()), tail.subscriber(), settings),
+        "tail-" + (++started));
     getContext().watchWith(session, new TailEnded(session));
     tails.add(session);
     return this;
@@ -106,13 +163,52 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
     return this;
   }
 
-  private List<LogLine> last(LogFilter filter, int wanted) {
+  private Behavior<Command> onAddDrain(AddDrain m) {
+    String url = m.url() == null ? "" : m.url().strip();
+    if (!url.matches("https?://[^\\s/]+(/\\S*)?")) {
+      m.replyTo().tell(new DrainReply("invalid_params",
+          "expected an https:// (or http://) drain URL, but found '" + url + "'; syslog drains are not supported", null));
+      return this;
+    }
+    if (drains.values().stream().anyMatch(d -> d.url().equals(url))) {
+      m.replyTo().tell(new DrainReply("conflict", "Url has already been taken", null));
+      return this;
+    }
+    if (drains.size() >= MAX_DRAINS) {
+      m.replyTo().tell(new DrainReply("invalid_params", "an app has at most " + MAX_DRAINS + " drains", null));
+      return this;
+    }
+    Drain drain = new Drain(UUID.randomUUID().toString(), url, "d." + UUID.randomUUID(), Clock.systemUTC().instant());
+    drains.put(drain.id(), drain);
+    drainSessions.put(drain.id(), getContext().spawn(DrainSession.create(drain, app, transport), "drain-" + (++started)));
+    m.replyTo().tell(new DrainReply(null, "Added drain " + url, drain));
+    return this;
+  }
+
+  private Behavior<Command> onRemoveDrain(RemoveDrain m) {
+    Drain found = drains.values().stream()
+        .filter(d -> d.id().equals(m.idUrlOrToken()) || d.url().equals(m.idUrlOrToken()) || d.token().equals(m.idUrlOrToken()))
+        .findFirst().orElse(null);
+    if (found == null) {
+      m.replyTo().tell(new DrainReply("not_found", "Couldn't find that log drain.", null));
+      return this;
+    }
+    drains.remove(found.id());
+    getContext().stop(drainSessions.remove(found.id()));
+    m.replyTo().tell(new DrainReply(null, "Removed drain " + found.url(), found));
+    return this;
+  }
+
+  private List<Entry> last(LogFilter filter, int wanted, long afterSeq) {
     int n = Math.max(0, Math.min(wanted, settings.history()));
-    ArrayDeque<LogLine> picked = new ArrayDeque<>(n);
-    for (Iterator<LogLine> it = history.descendingIterator(); it.hasNext() && picked.size() < n; ) {
-      LogLine line = it.next();
-      if (filter.matches(line)) {
-        picked.addFirst(line);
+    ArrayDeque<Entry> picked = new ArrayDeque<>(n);
+    for (Iterator<Entry> it = history.descendingIterator(); it.hasNext() && picked.size() < n; ) {
+      Entry e = it.next();
+      if (e.seq() <= afterSeq) {
+        break;
+      }
+      if (filter.matches(e.line())) {
+        picked.addFirst(e);
       }
     }
     return new ArrayList<>(picked);

@@ -32,13 +32,20 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
   }
 
   /** From the channel: a new line. */
-  record Deliver(LogLine line) implements Command {}
+  record Deliver(LogChannel.Entry entry) implements Command {}
 
   /** What a subscriber receives. */
   public sealed interface Event extends CborSerializable {}
 
-  /** Lines, oldest first; answer with {@link Ack} to {@code ackTo} for more. */
-  public record Batch(List<LogLine> lines, ActorRef<Command> ackTo) implements Event {}
+  /**
+   * Lines with their sequence numbers, oldest first; answer with {@link Ack} to {@code ackTo} for
+   * more. An L11 line that reports lost lines has the number of the line before it.
+   */
+  public record Batch(List<LogChannel.Entry> entries, ActorRef<Command> ackTo) implements Event {
+    public List<LogLine> lines() {
+      return entries.stream().map(LogChannel.Entry::line).toList();
+    }
+  }
 
   /** The tail could not start, for the reason given. */
   public record Refused(String reason) implements Event {}
@@ -50,18 +57,18 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
   private final ActorRef<Event> subscriber;
   private final LogSettings settings;
   private final Clock clock = Clock.systemUTC();
-  private final ArrayDeque<LogLine> buffer;
+  private final ArrayDeque<LogChannel.Entry> buffer;
   private boolean awaitingAck;
   private long dropped;
   private Instant droppedSince;
 
   static Behavior<Command> create(
-      LogFilter filter, List<LogLine> backlog, ActorRef<Event> subscriber, LogSettings settings) {
+      LogFilter filter, List<LogChannel.Entry> backlog, ActorRef<Event> subscriber, LogSettings settings) {
     return Behaviors.setup(ctx -> new TailSession(ctx, filter, backlog, subscriber, settings));
   }
 
   private TailSession(
-      ActorContext<Command> ctx, LogFilter filter, List<LogLine> backlog, ActorRef<Event> subscriber, LogSettings settings) {
+      ActorContext<Command> ctx, LogFilter filter, List<LogChannel.Entry> backlog, ActorRef<Event> subscriber, LogSettings settings) {
     super(ctx);
     this.filter = filter;
     this.subscriber = subscriber;
@@ -82,8 +89,8 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
   }
 
   private Behavior<Command> onDeliver(Deliver deliver) {
-    if (filter.matches(deliver.line())) {
-      buffer(deliver.line());
+    if (filter.matches(deliver.entry().line())) {
+      buffer(deliver.entry());
       if (!awaitingAck) {
         flush();
       }
@@ -97,7 +104,7 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
     return this;
   }
 
-  private void buffer(LogLine line) {
+  private void buffer(LogChannel.Entry line) {
     if (buffer.size() >= settings.tailBuffer()) {
       buffer.removeFirst();
       if (dropped++ == 0) {
@@ -111,11 +118,12 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
     if (buffer.isEmpty() && dropped == 0) {
       return;
     }
-    List<LogLine> batch = new ArrayList<>(Math.min(buffer.size(), settings.batch()) + 1);
+    List<LogChannel.Entry> batch = new ArrayList<>(Math.min(buffer.size(), settings.batch()) + 1);
     if (dropped > 0) {
-      batch.add(LogLine.heroku(clock.instant(), "logplex",
+      long before = buffer.isEmpty() ? 0 : buffer.peekFirst().seq() - 1;
+      batch.add(new LogChannel.Entry(before, LogLine.heroku(clock.instant(), "logplex",
           "L11 (Tail buffer overflow) -> This tail session dropped " + dropped + " messages since "
-              + SINCE.format(droppedSince) + "."));
+              + SINCE.format(droppedSince) + ".")));
       dropped = 0;
     }
     while (!buffer.isEmpty() && batch.size() < settings.batch()) {

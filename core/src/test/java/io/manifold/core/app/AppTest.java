@@ -2,37 +2,58 @@ package io.manifold.core.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.manifold.core.dyno.DynoSettings;
 import io.manifold.core.dyno.DynoState;
 import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.core.dyno.RestartBackoff;
-import io.manifold.core.procfile.Procfile;
 import io.manifold.core.routing.Router;
 import io.manifold.testing.LogProbe;
 import io.manifold.testing.Processes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The App against real (shell) processes: formation, releases, config, rollback, one-offs, stop. */
 @ExtendWith(LogCapturingExtension.class)
 class AppTest {
   static final ActorTestKit kit = ActorTestKit.create();
   static final ProcessRuntime runtime = new ProcessRuntime(Duration.ofMillis(50), Duration.ofSeconds(5));
   static final DynoSettings settings = new DynoSettings(
       Duration.ofSeconds(60), Duration.ofSeconds(5), RestartBackoff.HEROKU, Clock.systemUTC());
+  static final String USER = "tester@example.com";
+
+  @TempDir
+  static Path dir;
+  static Slug slug;
+
+  @BeforeAll
+  static void code() throws Exception {
+    Files.writeString(dir.resolve("Procfile"), """
+        worker: echo "$DYNO greeting=$GREETING"; exec sleep 700
+        clock: exec sleep 701
+        release: echo migrating
+        """);
+    slug = Slug.fromDirectory(dir, Instant.now());
+  }
 
   @AfterAll
   static void stop() {
@@ -43,68 +64,75 @@ class AppTest {
   private final LogProbe logs = new LogProbe(kit);
   private final TestProbe<Router.Command> router = kit.createTestProbe();
 
-  private static final Procfile PROCFILE = Procfile.parse("Procfile", """
-      worker: echo "$DYNO greeting=$GREETING"; exec sleep 700
-      clock: exec sleep 701
-      release: echo migrating
-      """);
-
+  /** A new app with v1 (config GREETING=hi), then the slug deployed and the formation scaled. */
   private ActorRef<App.Command> start(Map<String, Integer> formation) {
-    AppSpec spec = new AppSpec("shop", Path.of(System.getProperty("java.io.tmpdir")), PROCFILE,
-        Map.of("GREETING", "hi"), formation, "tester@example.com");
-    return kit.spawn(App.create(spec, runtime, settings, logs.ref(), router.getRef()));
+    Instant now = Instant.now();
+    Release first = new Release(1, "r1", "Initial release", Map.of("GREETING", "hi"), null, USER, now);
+    ActorRef<App.Command> app = kit.spawn(App.create(
+        List.of(new AppEvent.Created("id-1", "shop", USER, now), new AppEvent.Released(first, now)),
+        new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local")));
+    assertTrue(ask(app, r -> new App.Deploy(slug, USER, r)).accepted());
+    Map<String, Quantity> q = new HashMap<>();
+    formation.forEach((type, n) -> q.put(type, Quantity.absolute(n)));
+    assertTrue(ask(app, r -> new App.Scale(q, Map.of(), USER, r)).accepted());
+    return app;
   }
 
-  private App.Outcome ask(ActorRef<App.Command> app, java.util.function.Function<ActorRef<App.Outcome>, App.Command> message) {
+  private static App.Outcome ask(ActorRef<App.Command> app, Function<ActorRef<App.Outcome>, App.Command> message) {
     TestProbe<App.Outcome> reply = kit.createTestProbe();
     app.tell(message.apply(reply.getRef()));
     return reply.receiveMessage(Duration.ofSeconds(30));
   }
 
-  private App.Info awaitInfo(ActorRef<App.Command> app, Predicate<App.Info> condition) {
+  private static AppView awaitView(ActorRef<App.Command> app, Predicate<AppView> condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    TestProbe<App.Info> reply = kit.createTestProbe();
-    App.Info info = null;
+    TestProbe<AppView> reply = kit.createTestProbe();
+    AppView view = null;
     while (System.nanoTime() < deadline) {
-      app.tell(new App.GetInfo(reply.getRef()));
-      info = reply.receiveMessage();
-      if (condition.test(info)) {
-        return info;
+      app.tell(new App.GetView(reply.getRef()));
+      view = reply.receiveMessage();
+      if (condition.test(view)) {
+        return view;
       }
       Processes.sleep(50);
     }
-    throw new AssertionError("the app never got there; last: " + info);
+    throw new AssertionError("the app never got there; last: " + view);
   }
 
-  private static Map<String, DynoState> states(App.Info info) {
+  private static Map<String, DynoState> states(AppView view) {
     Map<String, DynoState> m = new HashMap<>();
-    info.dynos().forEach(d -> m.put(d.name().toString(), d.state()));
+    view.dynos().forEach(d -> m.put(d.name(), d.status().state()));
     return m;
   }
 
+  private static boolean allUp(AppView v, int n) {
+    return v.dynos().size() == n && v.dynos().stream().allMatch(d -> d.status().state() == DynoState.UP);
+  }
+
   @Test
-  void startsItsFormationAndLogsTheInitialReleaseAndScale() {
+  void aDeployIsAReleaseWithTheSlugAndItsProcessTypesMakeTheFormation() {
     ActorRef<App.Command> app = start(Map.of("worker", 2));
-    logs.await("app[api]: Initial release by user tester@example.com");
-    logs.await("app[api]: Release v1 created by user tester@example.com");
-    logs.await("app[api]: Scale to worker=2 by user tester@example.com");
-    App.Info info = awaitInfo(app, i -> i.dynos().size() == 2 && i.dynos().stream().allMatch(d -> d.state() == DynoState.UP));
-    assertEquals(Map.of("worker.1", DynoState.UP, "worker.2", DynoState.UP), states(info));
-    assertEquals(List.of("worker", "clock"), List.copyOf(info.formation().quantities().keySet()), "release is not in the formation");
-    assertEquals(1, info.release().version());
+    logs.await("app[api]: Deploy " + slug.shortId() + " by user " + USER);
+    logs.await("app[api]: Release v2 created by user " + USER);
+    logs.await("app[api]: Scale to worker=2 by user " + USER);
+    AppView view = awaitView(app, v -> allUp(v, 2));
+    assertEquals(Map.of("worker.1", DynoState.UP, "worker.2", DynoState.UP), states(view));
+    assertEquals(List.of("worker", "clock"), List.copyOf(view.state().quantities().keySet()), "release is not in the formation");
+    assertEquals("Deploy " + slug.shortId(), view.state().current().description());
+    assertEquals(2, view.state().current().version());
     assertTrue(ask(app, App.Shutdown::new).accepted());
   }
 
   @Test
   void scalingUpAndDownStartsAndStopsTheHighestNumberedDynos() {
     ActorRef<App.Command> app = start(Map.of("worker", 1));
-    awaitInfo(app, i -> states(i).equals(Map.of("worker.1", DynoState.UP)));
-    assertTrue(ask(app, r -> new App.Scale(Map.of("worker", 3, "clock", 1), r)).accepted());
-    logs.await("app[api]: Scale to worker=3, clock=1 by user tester@example.com");
-    awaitInfo(app, i -> states(i).equals(Map.of(
-        "worker.1", DynoState.UP, "worker.2", DynoState.UP, "worker.3", DynoState.UP, "clock.1", DynoState.UP)));
-    assertTrue(ask(app, r -> new App.Scale(Map.of("worker", 1), r)).accepted());
-    awaitInfo(app, i -> states(i).equals(Map.of("worker.1", DynoState.UP, "clock.1", DynoState.UP)));
+    awaitView(app, v -> states(v).equals(Map.of("worker.1", DynoState.UP)));
+    assertTrue(ask(app, r -> new App.Scale(Map.of("worker", Quantity.absolute(3), "clock", Quantity.absolute(1)), Map.of(), USER, r)).accepted());
+    logs.await("app[api]: Scale to worker=3, clock=1 by user " + USER);
+    awaitView(app, v -> allUp(v, 4));
+    assertTrue(ask(app, r -> new App.Scale(Map.of("worker", Quantity.parse("-2", "test")), Map.of(), USER, r)).accepted());
+    AppView after = awaitView(app, v -> states(v).equals(Map.of("worker.1", DynoState.UP, "clock.1", DynoState.UP)));
+    assertEquals(1, after.state().quantity("worker"));
     logs.collectFor(Duration.ofMillis(200));
     assertTrue(logs.lines().contains("heroku[worker.3]: State changed from up to down"), logs.dump());
     assertTrue(logs.lines().contains("heroku[worker.2]: State changed from up to down"), logs.dump());
@@ -113,67 +141,128 @@ class AppTest {
   }
 
   @Test
-  void aScaleOfAnUnknownTypeOrBeyondTheLimitIsRejectedAndChangesNothing() {
+  void aBadScaleIsRejectedWholeAndChangesNothing() {
     ActorRef<App.Command> app = start(Map.of("worker", 1));
-    App.Outcome unknown = ask(app, r -> new App.Scale(Map.of("web", 1), r));
-    assertFalse(unknown.accepted());
+    App.Outcome unknown = ask(app, r -> new App.Scale(Map.of("worker", Quantity.absolute(3), "web", Quantity.absolute(1)), Map.of(), USER, r));
+    assertEquals("invalid_params", unknown.error());
     assertTrue(unknown.message().contains("no process type 'web'") && unknown.message().contains("worker, clock"), unknown.message());
-    App.Outcome tooMany = ask(app, r -> new App.Scale(Map.of("worker", App.MAX_QUANTITY + 1), r));
-    assertFalse(tooMany.accepted());
-    assertFalse(ask(app, r -> new App.Scale(Map.of("release", 1), r)).accepted(), "release is not a formation type");
-    App.Info info = awaitInfo(app, i -> i.dynos().size() == 1);
-    assertEquals(1, info.formation().quantity("worker"));
+    assertEquals("invalid_params", ask(app, r -> new App.Scale(Map.of("worker", Quantity.absolute(App.MAX_QUANTITY + 1)), Map.of(), USER, r)).error());
+    assertEquals("invalid_params", ask(app, r -> new App.Scale(Map.of("worker", Quantity.parse("-5", "t")), Map.of(), USER, r)).error());
+    assertEquals("invalid_params", ask(app, r -> new App.Scale(Map.of("release", Quantity.absolute(1)), Map.of(), USER, r)).error());
+    App.Outcome badSize = ask(app, r -> new App.Scale(Map.of(), Map.of("worker", "Huge-9X"), USER, r));
+    assertTrue(badSize.message().contains("not a dyno size"), badSize.message());
+    AppView view = awaitView(app, v -> v.dynos().size() == 1);
+    assertEquals(1, view.state().quantity("worker"), "the worker=3 of the rejected batch was not applied");
+    assertEquals("Basic", view.state().size("worker"));
+    assertTrue(ask(app, r -> new App.Scale(Map.of(), Map.of("worker", "standard-2x"), USER, r)).accepted());
+    assertEquals("Standard-2X", awaitView(app, v -> true).state().size("worker"));
     assertTrue(ask(app, App.Shutdown::new).accepted());
   }
 
   @Test
   void aConfigChangeIsANewReleaseAndRestartsEveryDynoIntoIt() {
     ActorRef<App.Command> app = start(Map.of("worker", 2));
-    logs.await("app[worker.1]: worker.1 greeting=hi");
+    logs.awaitAnywhere("app[worker.1]: worker.1 greeting=hi");
     Map<String, String> changes = new HashMap<>();
     changes.put("GREETING", "bonjour");
     changes.put("NOT_SET", null);
-    App.Outcome set = ask(app, r -> new App.SetConfig(changes, r));
-    assertEquals("Release v2", set.message());
-    logs.await("app[api]: Set GREETING config vars by user tester@example.com");
-    logs.await("app[api]: Release v2 created by user tester@example.com");
-    logs.collectFor(Duration.ofSeconds(1));
-    logs.await(s -> s.equals("app[worker.1]: worker.1 greeting=bonjour"), Duration.ofSeconds(20));
-    App.Info info = awaitInfo(app, i -> i.dynos().stream().allMatch(d -> d.release() == 2 && d.state() == DynoState.UP) && i.dynos().size() == 2);
-    assertEquals(Map.of("GREETING", "bonjour"), info.release().config());
+    App.Outcome set = ask(app, r -> new App.SetConfig(changes, USER, r));
+    assertEquals("Release v3", set.message());
+    logs.await("app[api]: Set GREETING config vars by user " + USER);
+    logs.await("app[api]: Release v3 created by user " + USER);
+    logs.awaitAnywhere("app[worker.1]: worker.1 greeting=bonjour");
+    AppView view = awaitView(app, v -> allUp(v, 2) && v.dynos().stream().allMatch(d -> d.status().release() == 3));
+    assertEquals(Map.of("GREETING", "bonjour"), view.state().config());
+    assertEquals("No change", ask(app, r -> new App.SetConfig(Map.of("GREETING", "bonjour"), USER, r)).message(), "no release for no change");
 
     Map<String, String> unset = new HashMap<>();
     unset.put("GREETING", null);
-    assertEquals("Release v3", ask(app, r -> new App.SetConfig(unset, r)).message());
-    logs.await("app[api]: Remove GREETING config vars by user tester@example.com");
-    assertFalse(ask(app, r -> new App.SetConfig(Map.of("BAD-NAME", "x"), r)).accepted());
+    assertEquals("Release v4", ask(app, r -> new App.SetConfig(unset, USER, r)).message());
+    logs.await("app[api]: Remove GREETING config vars by user " + USER);
+    assertEquals("invalid_params", ask(app, r -> new App.SetConfig(Map.of("BAD-NAME", "x"), USER, r)).error());
     assertTrue(ask(app, App.Shutdown::new).accepted());
   }
 
   @Test
-  void aRestartOfOneTypeRestartsOnlyItsDynos() {
+  void aRollbackIsANewReleaseWithTheOldConfig() {
+    ActorRef<App.Command> app = start(Map.of("worker", 1));
+    assertTrue(ask(app, r -> new App.SetConfig(Map.of("GREETING", "v3"), USER, r)).accepted());
+    App.Outcome back = ask(app, r -> new App.Rollback(2, USER, r));
+    assertTrue(back.accepted(), back.message());
+    assertEquals("Rollback to v2", back.view().state().current().description());
+    assertEquals(4, back.view().state().current().version());
+    assertEquals(Map.of("GREETING", "hi"), back.view().state().config());
+    logs.await("app[api]: Rollback to v2 by user " + USER);
+    logs.awaitAnywhere("app[worker.1]: worker.1 greeting=hi");
+    assertEquals("not_found", ask(app, r -> new App.Rollback(99, USER, r)).error());
+    assertTrue(ask(app, App.Shutdown::new).accepted());
+  }
+
+  @Test
+  void aOneOffDynoRunsItsCommandOnceAndIsGone() {
+    ActorRef<App.Command> app = start(Map.of());
+    App.Outcome run = ask(app, r -> new App.RunOneOff("echo \"once $GREETING $EXTRA\"", Map.of("EXTRA", "more"), USER, r));
+    assertTrue(run.accepted(), run.message());
+    assertEquals("run.1", run.detail());
+    logs.await("app[api]: Starting process with command `echo \"once $GREETING $EXTRA\"` by user " + USER);
+    logs.awaitAnywhere("app[run.1]: once hi more");
+    logs.await("heroku[run.1]: State changed from up to complete");
+    awaitView(app, v -> v.dynos().isEmpty());
+    assertEquals("run.2", ask(app, r -> new App.RunOneOff("true", Map.of(), USER, r)).detail());
+    assertTrue(ask(app, App.Shutdown::new).accepted());
+  }
+
+  @Test
+  void maintenanceIsKeptAndLogged() {
+    ActorRef<App.Command> app = start(Map.of());
+    assertTrue(ask(app, r -> new App.SetMaintenance(true, USER, r)).view().state().maintenance());
+    logs.await("app[api]: Enable maintenance mode by user " + USER);
+    assertFalse(ask(app, r -> new App.SetMaintenance(false, USER, r)).view().state().maintenance());
+    assertTrue(ask(app, App.Shutdown::new).accepted());
+  }
+
+  @Test
+  void aStoppedFormationDynoComesBackAndARestartOfATypeRestartsOnlyIt() {
     ActorRef<App.Command> app = start(Map.of("worker", 1, "clock", 1));
-    awaitInfo(app, i -> i.dynos().size() == 2 && i.dynos().stream().allMatch(d -> d.state() == DynoState.UP));
-    assertTrue(ask(app, r -> new App.Restart("clock", r)).accepted());
+    awaitView(app, v -> allUp(v, 2));
+    assertTrue(ask(app, r -> new App.Restart("clock", USER, r)).accepted());
     logs.await("heroku[clock.1]: Restarting");
     logs.await("heroku[clock.1]: State changed from starting to up");
     assertFalse(logs.lines().contains("heroku[worker.1]: Restarting"), logs.dump());
-    assertFalse(ask(app, r -> new App.Restart("web", r)).accepted());
+    assertEquals("not_found", ask(app, r -> new App.Restart("web", USER, r)).error());
+
+    assertTrue(ask(app, r -> new App.Stop("worker.1", USER, r)).accepted());
+    logs.await("heroku[worker.1]: State changed from up to down");
+    logs.await("heroku[worker.1]: Starting process with command");
+    awaitView(app, v -> allUp(v, 2));
     assertTrue(ask(app, App.Shutdown::new).accepted());
+  }
+
+  @Test
+  void aBlankAppHasNoDynosAndRefusesCommandsThatNeedCode() {
+    Instant now = Instant.now();
+    ActorRef<App.Command> app = kit.spawn(App.create(
+        List.of(new AppEvent.Created("id-2", "blank", USER, now),
+            new AppEvent.Released(new Release(1, "r1", "Initial release", Map.of(), null, USER, now), now)),
+        new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local")));
+    assertEquals("invalid_params", ask(app, r -> new App.Scale(Map.of("web", Quantity.absolute(1)), Map.of(), USER, r)).error());
+    assertEquals("invalid_params", ask(app, r -> new App.RunOneOff("ls", Map.of(), USER, r)).error());
+    assertNull(awaitView(app, v -> true).state().slug());
+    App.Outcome destroyed = ask(app, r -> new App.Destroy(USER, r));
+    assertTrue(destroyed.accepted() && destroyed.view().state().destroyed());
   }
 
   @Test
   void shutdownStopsEveryDynoAndTellsTheRouter() {
     ActorRef<App.Command> app = start(Map.of("worker", 2, "clock", 1));
-    assertTrue(router.expectMessageClass(Router.RegisterApp.class).app().equals("shop"));
-    awaitInfo(app, i -> i.dynos().size() == 3 && i.dynos().stream().allMatch(d -> d.state() == DynoState.UP));
-    App.Outcome done = ask(app, App.Shutdown::new);
-    assertTrue(done.accepted(), done.message());
-    Router.UnregisterApp gone = router.fishForMessage(Duration.ofSeconds(5), m -> m instanceof Router.UnregisterApp
-        ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-        : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore())
-        .stream().filter(Router.UnregisterApp.class::isInstance).map(Router.UnregisterApp.class::cast).findFirst().orElseThrow();
-    assertEquals("shop", gone.app());
+    assertEquals("shop", router.expectMessageClass(Router.RegisterApp.class).app());
+    awaitView(app, v -> allUp(v, 3));
+    assertTrue(ask(app, App.Shutdown::new).accepted());
+    boolean unregistered = false;
+    for (int i = 0; i < 100 && !unregistered; i++) {
+      unregistered = router.receiveMessage(Duration.ofSeconds(5)) instanceof Router.UnregisterApp;
+    }
+    assertTrue(unregistered);
     List<String> left = Processes.descendants().stream().filter(p -> p.contains("sleep 70")).toList();
     assertTrue(left.isEmpty(), "processes left: " + left);
   }
