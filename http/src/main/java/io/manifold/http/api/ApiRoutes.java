@@ -15,6 +15,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
@@ -161,10 +163,15 @@ public final class ApiRoutes extends Routes {
   }
 
   private RejectionHandler notFound() {
+    Route notFound = complete(ApiContext.error(404, "not_found",
+        "The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. `POST`),"
+            + " and did you specify your intended version with the `Accept` header?"));
     return RejectionHandler.newBuilder()
-        .handleAll(org.apache.pekko.http.javadsl.server.Rejection.class, rejections -> complete(ApiContext.error(404, "not_found",
-            "The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. `POST`),"
-                + " and did you specify your intended version with the `Accept` header?")))
+        .handle(MalformedRequestContentRejection.class, r -> r.getCause() instanceof EntityStreamSizeException e
+            ? complete(ApiContext.error(413, "bad_request", "The request body is too large: at most " + e.limit() + " bytes"))
+            : complete(ApiContext.error(400, "bad_request", "The request body could not be read: " + r.message())))
+        .handleAll(Rejection.class, rejections -> notFound)
+        .handleNotFound(notFound)
         .build();
   }
 

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * at most 1,000); when more follow, the response is 206 with {@code Next-Range} set to continue
  * after the last item, and only then.
  */
-record RangeRequest(String field, String start, boolean startExclusive, String end, int max, boolean descending) {
+record RangeRequest(String field, String start, boolean startExclusive, String end, int max, boolean descending, boolean asked) {
   static final int DEFAULT_MAX = 200;
   static final int MAX_MAX = 1_000;
   private static final Pattern RANGE = Pattern.compile(
@@ -31,7 +31,7 @@ record RangeRequest(String field, String start, boolean startExclusive, String e
    */
   static RangeRequest parse(String header, List<String> fields) {
     if (header == null || header.isBlank()) {
-      return new RangeRequest(fields.get(0), "", false, "", DEFAULT_MAX, false);
+      return new RangeRequest(fields.get(0), "", false, "", DEFAULT_MAX, false, false);
     }
     Matcher m = RANGE.matcher(header);
     if (!m.matches()) {
@@ -53,14 +53,19 @@ record RangeRequest(String field, String start, boolean startExclusive, String e
     }
     Matcher om = ORDER.matcher(options);
     boolean desc = om.find() && om.group(1).equals("desc");
-    return new RangeRequest(field, m.group(3), !m.group(2).isEmpty(), m.group(4), max, desc);
+    return new RangeRequest(field, m.group(3), !m.group(2).isEmpty(), m.group(4), max, desc, true);
   }
 
-  /** Orders {@code all} by the field, keeps what lies in the range, and cuts a page. */
+  /**
+   * Orders {@code all} by the field, keeps what lies in the range, and cuts a page. A list asked
+   * for without a Range that fits one page keeps its own order (the Procfile's, the versions').
+   */
   Page page(List<JsonNode> all) {
     Comparator<JsonNode> byField = Comparator.comparing(n -> n.get(field), RangeRequest::compare);
     List<JsonNode> sorted = new ArrayList<>(all);
-    sorted.sort(descending ? byField.reversed() : byField);
+    if (asked || all.size() > max) {
+      sorted.sort(descending ? byField.reversed() : byField);
+    }
     List<JsonNode> inRange = new ArrayList<>();
     for (JsonNode n : sorted) {
       if (after(n.get(field)) && before(n.get(field))) {
