@@ -135,7 +135,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("manifold: formation " + Formation.describe(quantities) + "; router policy " + policy
         + (config.isEmpty() ? "" : "; config vars " + String.join(", ", config.keySet())));
     out.println("manifold: API on " + node.apiUrl() + " (token in " + configFile.path() + "); for the heroku CLI:");
-    out.println("  " + EnvCommand.exports(node.apiUrl(), token));
+    out.println("  " + EnvCommand.exports(node.apiUrl(), token, configFile.path().getParent()));
     out.println("manifold: " + node.appUrl(name) + "   (Ctrl-C to stop)");
     out.flush();
 

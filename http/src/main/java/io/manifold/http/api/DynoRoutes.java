@@ -33,7 +33,8 @@ final class DynoRoutes extends Routes {
   Route one(String app, String dyno) {
     return concat(
         get(() -> answer(() -> ctx.app(app).thenCompose(ctx::view).thenApply(v -> ApiContext.json(200, ctx.resources.dyno(v, find(v, dyno)))))),
-        delete(() -> answer(() -> named(app, dyno).thenCompose(name -> accepted(app, r -> new App.Restart(name, ctx.settings.user(), r))))));
+        // heroku ps:restart web sends the process type here, and Heroku restarts that type
+        delete(() -> answer(() -> namedOrType(app, dyno).thenCompose(name -> accepted(app, r -> new App.Restart(name, ctx.settings.user(), r))))));
   }
 
   Route stopOne(String app, String dyno) {
@@ -78,6 +79,13 @@ final class DynoRoutes extends Routes {
   /** A dyno is named by its name or its id. */
   private CompletionStage<String> named(String app, String dyno) {
     return ctx.app(app).thenCompose(ctx::view).thenApply(v -> find(v, dyno).name());
+  }
+
+  private CompletionStage<String> namedOrType(String app, String dynoOrType) {
+    return ctx.app(app).thenCompose(ctx::view).thenApply(v -> v.dynos().stream()
+        .filter(d -> d.status().name().type().equals(dynoOrType)).findFirst()
+        .map(d -> dynoOrType)
+        .orElseGet(() -> find(v, dynoOrType).name()));
   }
 
   private static AppView.DynoView find(AppView v, String nameOrId) {
