@@ -1,0 +1,145 @@
+package io.manifold.core.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.manifold.core.dyno.DynoSettings;
+import io.manifold.core.dyno.ProcessRuntime;
+import io.manifold.core.dyno.RestartBackoff;
+import io.manifold.core.logs.DrainTransport;
+import io.manifold.core.logs.LogChannel;
+import io.manifold.core.logs.LogFilter;
+import io.manifold.core.logs.LogSettings;
+import io.manifold.core.routing.Router;
+import io.manifold.testing.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(LogCapturingExtension.class)
+class AppRegistryTest {
+  static final ActorTestKit kit = ActorTestKit.create();
+  static final ProcessRuntime runtime = new ProcessRuntime(Duration.ofMillis(50), Duration.ofSeconds(5));
+  static final DynoSettings settings = new DynoSettings(Duration.ofSeconds(60), Duration.ofSeconds(3), RestartBackoff.HEROKU, Clock.systemUTC());
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+    runtime.close();
+  }
+
+  private final TestProbe<Router.Command> router = kit.createTestProbe();
+
+  private ActorRef<AppRegistry.Command> registry(int max) {
+    return kit.spawn(AppRegistry.create(AppRegistry.AppWiringFactory.of(runtime, settings, router.getRef(), "local"),
+        LogSettings.HEROKU, DrainTransport.NONE, max));
+  }
+
+  private static AppRegistry.Created create(ActorRef<AppRegistry.Command> registry, String name, Slug slug, Map<String, Integer> formation) {
+    TestProbe<AppRegistry.Created> reply = kit.createTestProbe();
+    registry.tell(new AppRegistry.CreateApp(name, "me@example.com", slug, Map.of("A", "1"), formation, reply.getRef()));
+    return reply.receiveMessage();
+  }
+
+  private static AppHandle find(ActorRef<AppRegistry.Command> registry, String nameOrId) {
+    TestProbe<AppRegistry.Found> reply = kit.createTestProbe();
+    registry.tell(new AppRegistry.Find(nameOrId, reply.getRef()));
+    return reply.receiveMessage().handle();
+  }
+
+  @Test
+  void createsAnAppWithItsLogChannelFindsItByNameOrIdAndListsIt(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("Procfile"), "worker: exec sleep 990\n");
+    ActorRef<AppRegistry.Command> registry = registry(10);
+    AppRegistry.Created created = create(registry, "shop", Slug.fromDirectory(dir, Instant.now()), Map.of("worker", 1));
+    assertNull(created.error(), created.message());
+    AppHandle h = created.handle();
+    assertEquals("shop", h.name());
+    assertEquals(h, find(registry, "shop"));
+    assertEquals(h, find(registry, h.id()));
+    assertNull(find(registry, "nope"));
+
+    TestProbe<AppRegistry.Listed> listed = kit.createTestProbe();
+    registry.tell(new AppRegistry.ListApps(listed.getRef()));
+    assertEquals(1, listed.receiveMessage().apps().size());
+
+    // the creation is in the app's log, before the deploy and the scale
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    java.util.List<String> lines = java.util.List.of();
+    while (System.nanoTime() < deadline && lines.stream().noneMatch(l -> l.startsWith("Scale to worker=1"))) {
+      TestProbe<LogChannel.Lines> log = kit.createTestProbe();
+      h.logs().tell(new LogChannel.Fetch(new LogFilter("app", "api"), 100, log.getRef()));
+      lines = log.receiveMessage().lines().stream().map(l -> l.message()).toList();
+      Processes.sleep(20);
+    }
+    assertEquals("Initial release by user me@example.com", lines.get(0));
+    assertEquals("Release v1 created by user me@example.com", lines.get(1));
+    assertTrue(lines.get(2).startsWith("Deploy "), lines.toString());
+    assertEquals("Release v2 created by user me@example.com", lines.get(3));
+    assertEquals("Scale to worker=1 by user me@example.com", lines.get(4));
+  }
+
+  @Test
+  void badOrTakenNamesAndTooManyAppsAreRefused() {
+    ActorRef<AppRegistry.Command> registry = registry(2);
+    assertEquals("invalid_params", create(registry, "Bad_Name", null, Map.of()).error());
+    assertEquals("invalid_params", create(registry, "ab", null, Map.of()).error());
+    assertNull(create(registry, "first", null, Map.of()).error());
+    AppRegistry.Created taken = create(registry, "first", null, Map.of());
+    assertEquals("conflict", taken.error());
+    assertEquals("Name first is already taken", taken.message());
+    AppRegistry.Created generated = create(registry, null, null, Map.of());
+    assertNull(generated.error());
+    assertTrue(AppNames.VALID.matcher(generated.handle().name()).matches(), generated.handle().name());
+    AppRegistry.Created third = create(registry, "third", null, Map.of());
+    assertEquals("invalid_params", third.error());
+    assertTrue(third.message().contains("manifold.apps.max"), third.message());
+  }
+
+  @Test
+  void aDestroyedAppIsForgottenAndItsNameFreeAgain() {
+    ActorRef<AppRegistry.Command> registry = registry(5);
+    AppHandle h = create(registry, "shortlived", null, Map.of()).handle();
+    TestProbe<App.Outcome> done = kit.createTestProbe();
+    h.app().tell(new App.Destroy("me@example.com", done.getRef()));
+    assertTrue(done.receiveMessage().accepted());
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (find(registry, "shortlived") != null && System.nanoTime() < deadline) {
+      Processes.sleep(20);
+    }
+    assertNull(find(registry, "shortlived"));
+    TestProbe<LogChannel.Lines> probe = kit.createTestProbe();
+    h.logs().tell(new LogChannel.Fetch(LogFilter.ALL, 1, probe.getRef()));
+    probe.expectNoMessage(Duration.ofMillis(200)); // the channel is gone with the app
+    assertNotNull(create(registry, "shortlived", null, Map.of()).handle());
+  }
+
+  @Test
+  void shutdownAllStopsEveryAppsDynos(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("Procfile"), "worker: exec sleep 991\n");
+    ActorRef<AppRegistry.Command> registry = registry(5);
+    create(registry, "one", Slug.fromDirectory(dir, Instant.now()), Map.of("worker", 2));
+    create(registry, "two", Slug.fromDirectory(dir, Instant.now()), Map.of("worker", 1));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (Processes.descendants().stream().filter(p -> p.contains("sleep 991")).count() < 3 && System.nanoTime() < deadline) {
+      Processes.sleep(20);
+    }
+    TestProbe<AppRegistry.ShutDown> done = kit.createTestProbe();
+    registry.tell(new AppRegistry.ShutdownAll(done.getRef()));
+    done.receiveMessage(Duration.ofSeconds(20));
+    assertTrue(Processes.descendants().stream().noneMatch(p -> p.contains("sleep 991")), Processes.descendants().toString());
+  }
+}
