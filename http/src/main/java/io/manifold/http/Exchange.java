@@ -45,6 +45,13 @@ final class Exchange {
     this.receivedNanos = System.nanoTime();
   }
 
+  /** The client said this is its connection's last request: the request side ends after it. */
+  boolean lastRequest() {
+    return request.protocol().value().equals("HTTP/1.0")
+        || request.getHeader(org.apache.pekko.http.javadsl.model.headers.Connection.class)
+            .map(c -> c.value().toLowerCase(java.util.Locale.ROOT).contains("close")).orElse(false);
+  }
+
   /** True for the one caller that may answer the client. */
   boolean settle() {
     return !settled.get() && settled.compareAndSet(false, true);

@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 
 /**
@@ -44,6 +45,12 @@ public final class RouterFront {
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
       ClientConnection connection = new ClientConnection();
       return Flow.of(HttpRequest.class)
+          .watchTermination((notUsed, done) -> {
+            done.whenComplete((d, failure) -> connection.requestsEnded());
+            return NotUsed.getInstance();
+          })
+          // read ahead by one request, so that a client's close is seen while its request waits
+          .buffer(1, OverflowStrategy.backpressure())
           .mapAsync(1, request -> proxy.handle(request, connection))
           .watchTermination((notUsed, done) -> {
             done.whenComplete((d, failure) -> connection.closed());
@@ -62,7 +69,9 @@ public final class RouterFront {
   }
 
   /**
-   * The server side. The router's own timers bound every request, so Pekko's request time-out is
+   * The server side. Pekko reads one request ahead ({@code pipelining-limit = 2}), so that it
+   * notices a client that closes its connection while its request waits; requests are still
+   * handled one at a time per connection. The router's own timers bound every request, so Pekko's request time-out is
    * off, and its idle time-out only closes connections that outlived every router timer. Bodies
    * stream through and are never held, so they need no size limit. Pekko's parser limits sit at
    * twice Heroku's so that the router sees a request over Heroku's limit and logs its H26 in the
@@ -76,7 +85,7 @@ public final class RouterFront {
           remote-address-attribute = on
           request-timeout = infinite
           idle-timeout = %dms
-          pipelining-limit = 1
+          pipelining-limit = 2
           parsing {
             max-content-length = infinite
             max-uri-length = %d
