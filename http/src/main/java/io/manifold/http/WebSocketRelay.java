@@ -85,6 +85,7 @@ final class WebSocketRelay {
       }
       call.cancelH12();
       AtomicBoolean over = new AtomicBoolean();
+      AtomicBoolean running = new AtomicBoolean();
       Runnable release = () -> {
         if (over.compareAndSet(false, true)) {
           route.finished();
@@ -95,10 +96,17 @@ final class WebSocketRelay {
       Flow<Message, Message, NotUsed> clientSide = BidiFlow.<Message, Message>bidirectionalIdleTimeout(p.settings.idleTimeout())
           .join(bridge)
           .watchTermination((m, done) -> {
+            running.set(true);
             done.whenComplete((d, e) -> release.run());
             return m;
           });
-      ex.onClientGone(release); // the client left before its 101 was written: nothing will run
+      // after the 101 the connection's request side ends by design, which looks like a client
+      // that left; only a socket that never started (the client left before its 101) is let go here
+      ex.onClientGone(() -> p.scheduler.scheduleOnce(java.time.Duration.ofSeconds(1), () -> {
+        if (!running.get()) {
+          release.run();
+        }
+      }, p.executor));
       p.outcomes.served(ex, null, null, 101, 0);
       ex.answer.complete(reply.chosenSubprotocol()
           .map(sub -> upgrade.handleMessagesWith(clientSide, sub))
