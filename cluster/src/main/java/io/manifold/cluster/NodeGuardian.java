@@ -1,6 +1,8 @@
 package io.manifold.cluster;
 
 import io.manifold.core.app.AppRegistry;
+import io.manifold.core.app.NodeObservers;
+import io.manifold.core.logs.LogCounters;
 import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.core.routing.Router;
 import io.manifold.core.routing.RoutingPolicies;
@@ -9,6 +11,11 @@ import io.manifold.http.HttpDrainTransport;
 import io.manifold.http.RouterFront;
 import io.manifold.http.api.ApiServer;
 import io.manifold.http.api.ApiSettings;
+import io.manifold.http.metrics.DynoMetrics;
+import io.manifold.http.metrics.LogMetrics;
+import io.manifold.http.metrics.MetricsRoute;
+import io.manifold.http.metrics.NodeMetrics;
+import io.manifold.http.metrics.RouterMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -37,8 +44,13 @@ final class NodeGuardian {
       ActorRef<Router.Command> router = ctx.spawn(Router.create(table,
           name -> RoutingPolicies.create(settings.router().policy(), RoutingPolicies.threadLocalRandom(), "manifold.router.policy")),
           "router");
+      NodeMetrics metrics = new NodeMetrics();
+      RouterMetrics routerMetrics = new RouterMetrics(metrics, table);
+      DynoMetrics dynoMetrics = new DynoMetrics(metrics, settings.node());
+      LogMetrics logMetrics = new LogMetrics(metrics);
+      NodeObservers observers = new NodeObservers(dynoMetrics, app -> counters(logMetrics.channel(app)), dynoMetrics::forget);
       ActorRef<AppRegistry.Command> registry = ctx.spawn(AppRegistry.create(
-          AppRegistry.AppWiringFactory.of(runtime, settings.dynos(), router, settings.node()),
+          AppRegistry.AppWiringFactory.of(runtime, settings.dynos(), router, settings.node(), observers),
           settings.logs(), new HttpDrainTransport(), settings.maxApps()), "apps");
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
@@ -51,13 +63,13 @@ final class NodeGuardian {
         return CompletableFuture.completedFuture(Done.getInstance());
       });
 
-      RouterFront.bind(ctx.getSystem(), settings.router(), table)
+      RouterFront.bind(ctx.getSystem(), settings.router(), table, routerMetrics)
           .thenCompose(routerBinding -> {
             unbindOnShutdown(shutdown, "router-unbind", routerBinding);
             int routerPort = routerBinding.localAddress().getPort();
             String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
             ApiSettings api = settings.api(routerUrl);
-            return ApiServer.bind(ctx.getSystem(), api, registry, null).thenApply(apiBinding -> {
+            return ApiServer.bind(ctx.getSystem(), api, registry, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
               unbindOnShutdown(shutdown, "api-unbind", apiBinding);
               return new Started(routerPort, apiBinding.localAddress().getPort(), registry);
             });
@@ -71,6 +83,25 @@ final class NodeGuardian {
           });
       return Behaviors.empty();
     });
+  }
+
+  private static LogCounters counters(LogMetrics.Channel channel) {
+    return new LogCounters() {
+      @Override
+      public void published(int lines) {
+        channel.published(lines);
+      }
+
+      @Override
+      public void tailDropped(long lines) {
+        channel.tailDropped(lines);
+      }
+
+      @Override
+      public void drainDropped(long lines) {
+        channel.drainDropped(lines);
+      }
+    };
   }
 
   private static void unbindOnShutdown(CoordinatedShutdown shutdown, String name, ServerBinding binding) {

@@ -160,6 +160,33 @@ class LocalManifoldEndToEndTest {
 
   @Test
   @Order(5)
+  void maintenanceSetThroughTheApiIsH80AtTheRouterAndTheMetricsCountIt() throws Exception {
+    HttpRequest.Builder api = HttpRequest.newBuilder(URI.create(manifold.apiUrl() + "/apps/hello"))
+        .header("Authorization", "Bearer " + manifold.token()).header("Accept", "application/vnd.heroku+json; version=3")
+        .header("Content-Type", "application/json");
+    assertEquals(200, client.send(api.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"maintenance\":true}")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    HttpResponse<String> r = get("/");
+    while (r.statusCode() != 503 && System.nanoTime() < deadline) {
+      Processes.sleep(50);
+      r = get("/");
+    }
+    assertEquals(503, r.statusCode());
+    List<LogLine> router = log(new LogFilter("heroku", "router"));
+    assertTrue(router.stream().anyMatch(l -> l.message().startsWith("at=info code=H80 desc=\"Maintenance mode\"")), router.toString());
+    client.send(api.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"maintenance\":false}")).build(), HttpResponse.BodyHandlers.ofString());
+
+    HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(manifold.apiUrl() + "/metrics"))
+        .header("Authorization", "Bearer " + manifold.token()).header("Accept", "application/vnd.heroku+json; version=3").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, metrics.statusCode(), metrics.body());
+    assertTrue(metrics.body().contains("manifold_router_requests_total{") && metrics.body().contains("code=\"H80\""), metrics.body());
+    assertTrue(metrics.body().contains("manifold_dynos{"), metrics.body());
+  }
+
+  @Test
+  @Order(6)
   void anUnknownAppIsA404AndNoChildProcessOutlivesTheManifold() throws Exception {
     HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manifold.port() + "/"))
         .header("Host", "nope.localhost").build(), HttpResponse.BodyHandlers.ofString());

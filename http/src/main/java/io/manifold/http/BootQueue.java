@@ -4,22 +4,18 @@ import io.manifold.core.routing.AppRoutes;
 import io.manifold.core.routing.RoutingTable;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Requests that arrived while an app's web dynos were all starting (after a deploy, a restart, a
  * scale from zero). As Heroku's router does, each waits until a dyno is up, or until the boot
  * queue time-out (75 s), which is H20. Bounded: past {@code max} waiting requests the router
- * answers at once (H11), and a request that gave up leaves no trace behind.
+ * answers at once (H11), and a request that gave up (or whose client left) leaves no trace.
  */
 final class BootQueue {
   private final RoutingTable table;
@@ -54,33 +50,30 @@ final class BootQueue {
   }
 
   /**
-   * Holds a request for {@code app} until it is no longer booting, then {@code onReady} answers
-   * it; or until {@code timeout}, then {@code onTimeout} does.
+   * Holds {@code ex} for {@code app} until it is no longer booting, then runs {@code onReady};
+   * or until {@code timeout}, then {@code onTimeout}; or until its client leaves, then
+   * {@code onGone}. Exactly one of them runs.
    */
-  CompletionStage<HttpResponse> await(
-      String app,
-      Duration timeout,
-      Supplier<CompletionStage<HttpResponse>> onReady,
-      Supplier<HttpResponse> onTimeout) {
+  void await(String app, Duration timeout, Exchange ex, Runnable onReady, Runnable onTimeout, Runnable onGone) {
     Waiter w = new Waiter(app, onReady, onTimeout);
     waiters.add(w);
+    ex.onClientGone(() -> {
+      if (w.settle()) {
+        onGone.run();
+      }
+    });
     w.timer = scheduler.scheduleOnce(timeout, w::expire, executor);
     w.recheck(); // the table may have changed between the caller's look and now
-    return w.answer;
   }
 
   private final class Waiter {
     final String app;
-    final Supplier<CompletionStage<HttpResponse>> onReady;
-    final Supplier<HttpResponse> onTimeout;
-    final CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+    final Runnable onReady;
+    final Runnable onTimeout;
     final AtomicBoolean settled = new AtomicBoolean();
     volatile Cancellable timer;
 
-    Waiter(
-        String app,
-        Supplier<CompletionStage<HttpResponse>> onReady,
-        Supplier<HttpResponse> onTimeout) {
+    Waiter(String app, Runnable onReady, Runnable onTimeout) {
       this.app = app;
       this.onReady = onReady;
       this.onTimeout = onTimeout;
@@ -92,29 +85,23 @@ final class BootQueue {
         return;
       }
       if (settle()) {
-        Cancellable t = timer;
-        if (t != null) {
-          t.cancel();
-        }
-        onReady.get().whenComplete((response, failure) -> {
-          if (failure != null) {
-            answer.completeExceptionally(failure);
-          } else {
-            answer.complete(response);
-          }
-        });
+        onReady.run();
       }
     }
 
     void expire() {
       if (settle()) {
-        answer.complete(onTimeout.get());
+        onTimeout.run();
       }
     }
 
-    private boolean settle() {
+    boolean settle() {
       if (settled.compareAndSet(false, true)) {
         waiters.remove(this);
+        Cancellable t = timer;
+        if (t != null) {
+          t.cancel();
+        }
         return true;
       }
       return false;

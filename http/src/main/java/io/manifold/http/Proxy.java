@@ -1,71 +1,76 @@
 package io.manifold.http;
 
-import io.manifold.core.dyno.Endpoint;
-import io.manifold.core.logs.LogChannel;
 import io.manifold.core.routing.AppRoutes;
+import io.manifold.core.routing.Backlog;
 import io.manifold.core.routing.HCode;
 import io.manifold.core.routing.Route;
-import io.manifold.core.routing.RouterLine;
 import io.manifold.core.routing.RoutingTable;
-import java.time.Instant;
+import io.manifold.http.metrics.RouterMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
-import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
-import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.util.ByteString;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
- * The router's request path: Host -> app -> policy -> dyno, with Heroku's headers, time-outs,
- * error codes and log lines. Reads the {@link RoutingTable} without asking any actor, so that a
- * request costs no message round trip before it is on its way to a dyno.
+ * The router's request path: Host -> app -> Heroku's checks -> maintenance -> a dyno with a free
+ * slot, or the app's backlog, or the boot queue -> {@link DynoCall}. Reads the
+ * {@link RoutingTable} without asking any actor, so that a request costs no message round trip
+ * before it is on its way to a dyno.
  */
-final class Proxy implements Function<HttpRequest, CompletionStage<HttpResponse>> {
-  private final RouterSettings settings;
-  private final RoutingTable table;
-  private final Http http;
-  private final HttpsConnectionContext https;
-  private final ConnectionPoolSettings pool;
-  private final Materializer materializer;
-  private final org.apache.pekko.actor.typed.Scheduler scheduler;
-  private final ExecutionContextExecutor executor;
-  private final BootQueue bootQueue;
-  private final LoggingAdapter clientLog;
+final class Proxy {
+  final RouterSettings settings;
+  final RoutingTable table;
+  final Http http;
+  final HttpsConnectionContext https;
+  final ConnectionPoolSettings pool;
+  final ClientConnectionSettings webSocketClient;
+  final Materializer materializer;
+  final org.apache.pekko.actor.typed.Scheduler scheduler;
+  final ExecutionContextExecutor executor;
+  final LoggingAdapter clientLog;
+  final Outcomes outcomes;
+  final BootQueue bootQueue;
+  private final RouterMetrics metrics;
   private volatile int port;
 
-  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ConnectionPoolSettings pool) {
+  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ConnectionPoolSettings pool,
+      ClientConnectionSettings webSocketClient, RouterMetrics metrics) {
     this.settings = settings;
     this.table = table;
     this.http = Http.get(system);
     this.https = http.defaultClientHttpsContext();
     this.pool = pool;
+    this.webSocketClient = webSocketClient;
     this.materializer = Materializer.matFromSystem(system);
     this.scheduler = system.scheduler();
     this.executor = system.executionContext();
-    this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.clientLog = system.classicSystem().log();
+    this.metrics = metrics;
+    this.outcomes = new Outcomes(metrics);
+    this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
+    metrics.bootQueue(bootQueue::waiting);
+    watchTable(Set.of());
   }
 
   /** The port the front listens on, once bound (for {@code X-Forwarded-Port}). */
@@ -73,91 +78,124 @@ final class Proxy implements Function<HttpRequest, CompletionStage<HttpResponse>
     this.port = boundPort;
   }
 
-  @Override
-  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+  /**
+   * At each change of the table, dynos that came up take requests from their app's backlog, and
+   * the metrics of apps that are gone are dropped.
+   */
+  private void watchTable(Set<String> before) {
+    table.nextChange().thenRunAsync(() -> {
+      Set<String> now = new HashSet<>(table.apps());
+      watchTable(now);
+      table.all().values().forEach(r -> r.backlog().drain(null));
+      before.stream().filter(app -> !now.contains(app)).forEach(metrics::forget);
+    }, (Executor) executor);
+  }
+
+  CompletionStage<HttpResponse> handle(HttpRequest request, ClientConnection connection) {
     String host = request.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
         .map(HttpHeader::value).orElse("");
     String clientIp = request.getAttribute(AttributeKeys.remoteAddress)
         .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1");
     String xff = request.getHeader("X-Forwarded-For").map(h -> h.value() + ", " + clientIp).orElse(clientIp);
     String requestId = RequestIds.pick(request.getHeader("X-Request-Id").map(HttpHeader::value).orElse(null));
-    Exchange ex = new Exchange(request, host, requestId, xff);
+    String query = request.getUri().rawQueryString().orElse(null);
+    String path = request.getUri().path() + (query == null ? "" : "?" + query);
+    Exchange ex = new Exchange(request, host, path, requestId, xff);
+    connection.begin(ex);
 
     String app = AppHost.appName(host, settings.domain());
-    if (app == null || table.routes(app) == null) {
+    AppRoutes routes = app == null ? null : table.routes(app);
+    if (routes == null) {
       request.discardEntityBytes(materializer);
       return CompletableFuture.completedFuture(ErrorPages.noSuchApp(host, table.apps(), settings.domain(), port));
     }
-    return dispatch(request, ex, app, true);
+    ex.routes = routes;
+    RequestChecks.Refusal bad = RequestChecks.check(request, ex.method, path, settings);
+    if (bad != null) {
+      refuse(ex, HCode.H26, bad.status(), bad.cause());
+    } else if (routes.settings().maintenance()) {
+      refuse(ex, HCode.H80, HCode.H80.status(), null);
+    } else {
+      ex.onClientGone(() -> {
+        if (ex.settle()) {
+          outcomes.clientGone(ex);
+          ex.answer.complete(ErrorPages.applicationError(499, null));
+        }
+      });
+      dispatch(ex, app, true);
+    }
+    return ex.answer;
   }
 
-  private CompletionStage<HttpResponse> dispatch(HttpRequest request, Exchange ex, String app, boolean mayWait) {
+  private void dispatch(Exchange ex, String app, boolean mayWait) {
     AppRoutes routes = table.routes(app);
     if (routes == null) {
-      request.discardEntityBytes(materializer);
-      return CompletableFuture.completedFuture(ErrorPages.noSuchApp(ex.host, table.apps(), settings.domain(), port));
+      if (ex.settle()) {
+        ex.request.discardEntityBytes(materializer);
+        ex.answer.complete(ErrorPages.noSuchApp(ex.host, table.apps(), settings.domain(), port));
+      }
+      return;
     }
+    ex.routes = routes;
     if (!routes.up().isEmpty()) {
-      return forward(request, ex, routes, routes.choose());
+      Backlog backlog = routes.backlog();
+      Route route = backlog.admit(routes.policy(), routes.up());
+      if (route != null) {
+        new DynoCall(this, ex, app).start(route);
+      } else if (backlog.allQuarantined(routes.up())) {
+        Route last = routes.up().get(0);
+        refuse(ex, last.quarantineCode() == null ? HCode.H21 : last.quarantineCode(), HCode.H21.status(), null);
+      } else {
+        new BacklogWait(ex, app, backlog).join();
+      }
+      return;
     }
     if (routes.booting()) {
       if (!mayWait || !bootQueue.hasRoom()) {
-        return refuse(request, ex, routes, HCode.H11);
-      }
-      long left = settings.bootQueueTimeout().toNanos() - (System.nanoTime() - ex.receivedNanos);
-      return bootQueue.await(app, java.time.Duration.ofNanos(Math.max(0, left)),
-          () -> dispatch(request, ex, app, false),
-          () -> refuseNow(request, ex, table.routes(app) == null ? routes : table.routes(app), HCode.H20));
-    }
-    return refuse(request, ex, routes, routes.noWebDynos() ? HCode.H14 : HCode.H10);
-  }
-
-  private CompletionStage<HttpResponse> refuse(HttpRequest request, Exchange ex, AppRoutes routes, HCode code) {
-    return CompletableFuture.completedFuture(refuseNow(request, ex, routes, code));
-  }
-
-  private HttpResponse refuseNow(HttpRequest request, Exchange ex, AppRoutes routes, HCode code) {
-    request.discardEntityBytes(materializer);
-    log(routes, ex.failed(code, code.status()));
-    return ErrorPages.applicationError(code.status());
-  }
-
-  private CompletionStage<HttpResponse> forward(HttpRequest request, Exchange ex, AppRoutes routes, Route route) {
-    ex.dyno = route.dyno().toString();
-    route.started();
-    HttpRequest outgoing = outgoing(request, ex, route.endpoint());
-    ex.sentNanos = System.nanoTime();
-    CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
-    AtomicBoolean answered = new AtomicBoolean();
-    Cancellable timeout = scheduler.scheduleOnce(settings.requestTimeout(), () -> {
-      if (answered.compareAndSet(false, true)) {
-        // H12: the client gets its answer now; the dyno goes on with the request, as on Heroku
-        log(routes, ex.failed(HCode.H12, HCode.H12.status()));
-        answer.complete(ErrorPages.applicationError(HCode.H12.status()));
-      }
-    }, executor);
-    http.singleRequest(outgoing, https, pool, clientLog).whenComplete((response, failure) -> {
-      if (!answered.compareAndSet(false, true)) {
-        route.finished();
-        if (response != null) {
-          response.discardEntityBytes(materializer);
-        }
+        refuse(ex, HCode.H11, HCode.H11.status(), null);
         return;
       }
-      timeout.cancel();
-      if (failure != null) {
-        route.finished();
-        HCode code = classify(failure);
-        log(routes, ex.failed(code, code.status()));
-        answer.complete(ErrorPages.applicationError(code.status()));
-      } else {
-        answer.complete(relay(response, ex, routes, route));
-      }
-    });
-    return answer;
+      long left = settings.bootQueueTimeout().toNanos() - (System.nanoTime() - ex.receivedNanos);
+      bootQueue.await(app, Duration.ofNanos(Math.max(0, left)), ex,
+          () -> dispatch(ex, app, false),
+          () -> refuse(ex, HCode.H20, HCode.H20.status(), null),
+          () -> {
+            if (ex.settle()) {
+              outcomes.clientGone(ex);
+              ex.answer.complete(ErrorPages.applicationError(499, null));
+            }
+          });
+      return;
+    }
+    refuse(ex, routes.noWebDynos() ? HCode.H14 : HCode.H10, HCode.H10.status(), null);
   }
 
-  private HttpRequest outgoing(HttpRequest in, Exchange ex, Endpoint endpoint) {
+  private void refuse(Exchange ex, HCode code, int status, String cause) {
+    if (ex.settle()) {
+      ex.request.discardEntityBytes(materializer);
+      ex.answer.complete(outcomes.refused(ex, code, status, cause));
+    }
+  }
+
+  /** Another up dyno of {@code app} with a free slot, not among {@code tried}, its slot taken; or null. */
+  Route another(String app, List<Route> tried) {
+    AppRoutes routes = table.routes(app);
+    if (routes == null) {
+      return null;
+    }
+    int limit = table.limits().perDyno();
+    long now = System.nanoTime();
+    for (Route r : routes.up()) {
+      if (!tried.contains(r) && !r.quarantined(now) && r.tryStart(limit)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The request as the dyno gets it: Heroku's headers in, hop-by-hop headers out. */
+  HttpRequest outgoing(Exchange ex) {
+    HttpRequest in = ex.request;
     List<HttpHeader> headers = new ArrayList<>(16);
     String via = null;
     for (HttpHeader h : in.getHeaders()) {
@@ -176,76 +214,68 @@ final class Proxy implements Function<HttpRequest, CompletionStage<HttpResponse>
     headers.add(RawHeader.create("X-Forwarded-Port", Integer.toString(port)));
     headers.add(RawHeader.create("X-Request-Start", Long.toString(ex.receivedMillis)));
     headers.add(RawHeader.create("Via", via == null ? settings.via() : via + ", " + settings.via()));
-    return in.withUri(in.getUri().scheme("http").host(endpoint.host()).port(endpoint.port())).withHeaders(headers);
+    return in.withHeaders(headers);
   }
 
-  /** Passes the dyno's response on, and writes the router line once its body has been sent. */
-  private HttpResponse relay(HttpResponse response, Exchange ex, AppRoutes routes, Route route) {
-    List<HttpHeader> headers = new ArrayList<>(16);
-    String via = null;
-    for (HttpHeader h : response.getHeaders()) {
-      if (HopByHop.isHopByHop(h)) {
-        continue;
+  /**
+   * A request in its app's backlog: it goes to the first dyno that frees up, gives up at the
+   * request time-out counted from its arrival (H12), or leaves when its client does (H27).
+   */
+  private final class BacklogWait implements Backlog.Waiter {
+    private final Exchange ex;
+    private final String app;
+    private final Backlog backlog;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile Cancellable timer;
+
+    BacklogWait(Exchange ex, String app, Backlog backlog) {
+      this.ex = ex;
+      this.app = app;
+      this.backlog = backlog;
+    }
+
+    void join() {
+      long left = settings.requestTimeout().toNanos() - (System.nanoTime() - ex.receivedNanos);
+      timer = scheduler.scheduleOnce(Duration.ofNanos(Math.max(0, left)), this::expire, executor);
+      ex.onClientGone(this::gone);
+      if (!backlog.join(this)) {
+        if (done.compareAndSet(false, true)) {
+          timer.cancel();
+        }
+        refuse(ex, HCode.H11, HCode.H11.status(), null); // Heroku: backlog too deep
       }
-      if (h.is("via")) {
-        via = h.value();
-      } else {
-        headers.add(h);
+    }
+
+    @Override
+    public boolean take(Route route) {
+      if (!done.compareAndSet(false, true)) {
+        return false;
+      }
+      Cancellable t = timer;
+      if (t != null) {
+        t.cancel();
+      }
+      // off the thread that freed the slot: that one is finishing another request
+      executor.execute(() -> new DynoCall(Proxy.this, ex, app).start(route));
+      return true;
+    }
+
+    private void expire() {
+      if (done.compareAndSet(false, true)) {
+        backlog.leave(this);
+        refuse(ex, HCode.H12, HCode.H12.status(), null);
       }
     }
-    headers.add(RawHeader.create("Via", via == null ? settings.via() : via + ", " + settings.via()));
-    int status = response.status().intValue();
-    ResponseEntity entity = response.entity();
-    if (entity.isStrict()) {
-      route.finished();
-      log(routes, ex.served(null, null, status, ((HttpEntity.Strict) entity).getData().size()));
-      return response.withHeaders(headers);
-    }
-    AtomicLong bytes = new AtomicLong();
-    AtomicBoolean finished = new AtomicBoolean();
-    Flow<ByteString, ByteString, ?> counting = Flow.of(ByteString.class)
-        .map(chunk -> {
-          bytes.addAndGet(chunk.size());
-          return chunk;
-        })
-        .watchTermination((mat, done) -> {
-          done.whenComplete((d, failure) -> {
-            if (finished.compareAndSet(false, true)) {
-              route.finished();
-              log(routes, failure == null
-                  ? ex.served(null, null, status, bytes.get())
-                  : ex.served(HCode.H18, "backend", HCode.H18.status(), bytes.get()));
-            }
-          });
-          return mat;
-        });
-    ResponseEntity relayed;
-    if (entity.getContentLengthOption().isPresent()) {
-      relayed = HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), entity.getDataBytes().via(counting));
-    } else if (entity.isChunked()) {
-      relayed = HttpEntities.createChunked(entity.getContentType(), entity.getDataBytes().via(counting));
-    } else {
-      relayed = HttpEntities.createCloseDelimited(entity.getContentType(), entity.getDataBytes().via(counting));
-    }
-    return response.withHeaders(headers).withEntity(relayed);
-  }
 
-  private static HCode classify(Throwable failure) {
-    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    String text = String.valueOf(t.getMessage()) + (t.getCause() == null ? "" : " " + t.getCause());
-    if (t instanceof org.apache.pekko.stream.BufferOverflowException) {
-      return HCode.H11;
+    private void gone() {
+      if (done.compareAndSet(false, true)) {
+        timer.cancel();
+        backlog.leave(this);
+        if (ex.settle()) {
+          outcomes.clientGone(ex);
+          ex.answer.complete(ErrorPages.applicationError(499, null));
+        }
+      }
     }
-    if (text.contains("Connect timeout")) {
-      return HCode.H19;
-    }
-    if (text.contains("Connection refused")) {
-      return HCode.H21;
-    }
-    return HCode.H13;
-  }
-
-  private static void log(AppRoutes routes, RouterLine line) {
-    routes.logs().tell(new LogChannel.Publish(line.toLogLine(Instant.now())));
   }
 }

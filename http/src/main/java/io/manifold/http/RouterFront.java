@@ -3,30 +3,65 @@ package io.manifold.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.routing.RoutingTable;
+import io.manifold.http.metrics.NodeMetrics;
+import io.manifold.http.metrics.RouterMetrics;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * A router node's HTTP front: binds the {@link Proxy} on the router's host and port, with Pekko
- * HTTP set up as a proxy needs it (see {@link #serverConfig} and {@link #poolConfig}).
+ * HTTP set up as a proxy needs it (see {@link #serverConfig} and {@link #poolConfig}). Each
+ * client connection gets a flow of its own, which tells its request when the client leaves.
  */
 public final class RouterFront {
   private RouterFront() {}
 
-  /** Binds the front; the stage completes with the binding, whose address has the real port. */
+  /** Binds the front, with metrics of its own that nothing serves (see the other {@code bind}). */
   public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, RouterSettings settings, RoutingTable table) {
+    return bind(system, settings, table, new RouterMetrics(new NodeMetrics(), table));
+  }
+
+  /** Binds the front; the stage completes with the binding, whose address has the real port. */
+  public static CompletionStage<ServerBinding> bind(
+      ActorSystem<?> system, RouterSettings settings, RoutingTable table, RouterMetrics metrics) {
+    table.limits(settings.limits());
     Config base = system.settings().config();
-    ConnectionPoolSettings pool = ConnectionPoolSettings.create(poolConfig(settings).withFallback(base));
-    ServerSettings server = ServerSettings.create(serverConfig().withFallback(base));
-    Proxy proxy = new Proxy(system, settings, table, pool);
+    Config client = poolConfig(settings).withFallback(base);
+    ConnectionPoolSettings pool = ConnectionPoolSettings.create(client);
+    ClientConnectionSettings webSockets = ClientConnectionSettings.create(client);
+    ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
+    Proxy proxy = new Proxy(system, settings, table, pool, webSockets, metrics);
+    Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
+      ClientConnection connection = new ClientConnection();
+      return Flow.of(HttpRequest.class)
+          .watchTermination((notUsed, done) -> {
+            done.whenComplete((d, failure) -> connection.requestsEnded());
+            return NotUsed.getInstance();
+          })
+          // read ahead by one request, so that a client's close is seen while its request waits
+          .buffer(1, OverflowStrategy.backpressure())
+          .mapAsync(1, request -> proxy.handle(request, connection))
+          .watchTermination((notUsed, done) -> {
+            done.whenComplete((d, failure) -> connection.closed());
+            return NotUsed.getInstance();
+          });
+    }).mapMaterializedValue(m -> NotUsed.getInstance());
     return Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .withSettings(server)
-        .bind(proxy)
+        .logTo(new FrontLog(system.classicSystem().eventStream(), metrics))
+        .bindFlow(perConnection)
         .thenApply(binding -> {
           proxy.boundTo(binding.localAddress().getPort());
           return binding;
@@ -34,26 +69,43 @@ public final class RouterFront {
   }
 
   /**
-   * The server side. The router's own timers (H12 at 30 s, H20 at 75 s) bound every request, so
-   * Pekko's request time-out is off; bodies stream through and are never held, so they need no
-   * size limit; the request line may be as long as Heroku allows (8 KB).
+   * The server side. Pekko reads one request ahead ({@code pipelining-limit = 2}), so that it
+   * notices a client that closes its connection while its request waits; requests are still
+   * handled one at a time per connection. The router's own timers bound every request, so Pekko's request time-out is
+   * off, and its idle time-out only closes connections that outlived every router timer. Bodies
+   * stream through and are never held, so they need no size limit. Pekko's parser limits sit at
+   * twice Heroku's so that the router sees a request over Heroku's limit and logs its H26 in the
+   * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers.
    */
-  static Config serverConfig() {
+  static Config serverConfig(RouterSettings s) {
+    Duration longest = max(max(s.bootQueueTimeout(), s.requestTimeout()), s.idleTimeout()).plusSeconds(10);
     return ConfigFactory.parseString("""
         pekko.http.server {
           server-header = ""
           remote-address-attribute = on
           request-timeout = infinite
-          parsing.max-content-length = infinite
-          parsing.max-uri-length = 8k
+          idle-timeout = %dms
+          pipelining-limit = 2
+          parsing {
+            max-content-length = infinite
+            max-uri-length = %d
+            max-header-name-length = %d
+            max-header-value-length = %d
+            max-header-count = %d
+            illegal-header-warnings = off
+            error-handler = "io.manifold.http.HerokuParsingErrors"
+          }
         }
-        """);
+        """.formatted(longest.toMillis(), 2 * s.maxRequestLine(), s.maxHeaderLine(), 2 * s.maxHeaderLine(),
+        2 * s.maxHeaders()));
   }
 
   /**
-   * The client side, towards dynos: a pool per dyno of at most {@code max-connections-per-dyno}
-   * keep-alive connections, no retries (Heroku does not resend a request a dyno has seen), no
-   * {@code User-Agent} of our own, Heroku's 5 s connect time-out.
+   * The client side, towards dynos: a pool per dyno of keep-alive connections (idle ones closed
+   * after {@code dyno-keep-alive}), no retries (Heroku does not resend a request a dyno has seen),
+   * no {@code User-Agent} of our own, Heroku's 5 s connect time-out, and Heroku's response limits
+   * (a longer header or status line fails the response: H25). A connection silent for longer
+   * than the idle window is closed, so that a dyno that never answers cannot hold a slot forever.
    */
   static Config poolConfig(RouterSettings s) {
     int openRequests = Integer.highestOneBit(Math.max(1, s.maxOpenRequestsPerDyno() - 1)) << 1;
@@ -61,11 +113,18 @@ public final class RouterFront {
         {
           connecting-timeout = %dms
           user-agent-header = ""
-          idle-timeout = infinite
-          parsing.max-content-length = infinite
-          parsing.max-header-value-length = 512k
+          idle-timeout = %dms
+          parsing {
+            max-content-length = infinite
+            max-header-name-length = %d
+            max-header-value-length = %d
+            max-header-count = 1000
+            max-response-reason-length = %d
+            illegal-header-warnings = off
+          }
         }
-        """.formatted(s.connectTimeout().toMillis());
+        """.formatted(s.connectTimeout().toMillis(), s.idleTimeout().plusSeconds(5).toMillis(), s.maxResponseHeader(),
+        s.maxResponseHeader(), s.maxResponseStatusLine());
     return ConfigFactory.parseString("""
         pekko.http.host-connection-pool {
           max-connections = %d
@@ -77,5 +136,9 @@ public final class RouterFront {
         }
         pekko.http.client = %s
         """.formatted(s.maxConnectionsPerDyno(), openRequests, s.dynoKeepAlive().toMillis(), client, client));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 }

@@ -115,6 +115,7 @@ public final class App extends AbstractBehavior<App.Command> {
       state = state.apply(e);
     }
     wiring.router().tell(new Router.RegisterApp(state.name(), wiring.logs()));
+    tellRouterSettings();
     dynos.reconcile(state, false);
   }
 
@@ -279,6 +280,7 @@ public final class App extends AbstractBehavior<App.Command> {
     if (m.on() != state.maintenance()) {
       api((m.on() ? "Enable" : "Disable") + " maintenance mode by user " + m.user());
       apply(new AppEvent.MaintenanceChanged(m.on(), m.user(), now()));
+      tellRouterSettings();
     }
     return reply(m.replyTo(), "Maintenance mode " + (m.on() ? "on" : "off"), null);
   }
@@ -351,6 +353,7 @@ public final class App extends AbstractBehavior<App.Command> {
   private Behavior<Command> onDynoChanged(DynoChanged m) {
     if (dynos.changed(m.status())) {
       wiring.router().tell(new Router.DynoChanged(m.status()));
+      wiring.observers().dynos().accept(m.status());
     }
     return stopIfDone();
   }
@@ -379,6 +382,17 @@ public final class App extends AbstractBehavior<App.Command> {
     Release r = new Release(state.nextVersion(), UUID.randomUUID().toString(), description, config, slug, user, at);
     apply(new AppEvent.Released(r, at));
     api("Release v" + r.version() + " created by user " + user);
+    tellRouterSettings();
+  }
+
+  /** The router answers for the app in maintenance mode, and shows its own error pages if it has them. */
+  private void tellRouterSettings() {
+    wiring.router().tell(new Router.AppSettings(state.name(), state.maintenance(),
+        page(state.config().get("MAINTENANCE_PAGE_URL")), page(state.config().get("ERROR_PAGE_URL"))));
+  }
+
+  private static String page(String url) {
+    return url == null || url.isBlank() ? null : url;
   }
 
   private void rollTo() {

@@ -75,12 +75,31 @@ public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
   private int stillStopping = -1;
 
   /** How an app gets its node's parts, given its log channel. */
-  @FunctionalInterface
   public interface AppWiringFactory {
     AppWiring wiringFor(ActorRef<LogChannel.Command> logs);
 
+    /** What watches the node's apps; none by default. */
+    default NodeObservers observers() {
+      return NodeObservers.NONE;
+    }
+
     static AppWiringFactory of(DynoRuntime runtime, DynoSettings settings, ActorRef<Router.Command> router, String node) {
-      return logs -> new AppWiring(runtime, settings, logs, router, node);
+      return of(runtime, settings, router, node, NodeObservers.NONE);
+    }
+
+    static AppWiringFactory of(
+        DynoRuntime runtime, DynoSettings settings, ActorRef<Router.Command> router, String node, NodeObservers observers) {
+      return new AppWiringFactory() {
+        @Override
+        public AppWiring wiringFor(ActorRef<LogChannel.Command> logs) {
+          return new AppWiring(runtime, settings, logs, router, node, observers);
+        }
+
+        @Override
+        public NodeObservers observers() {
+          return observers;
+        }
+      };
     }
   }
 
@@ -137,7 +156,8 @@ public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
       return this;
     }
     String id = UUID.randomUUID().toString();
-    ActorRef<LogChannel.Command> logs = getContext().spawn(LogChannel.create(name, logSettings, drains), "logs-" + name);
+    ActorRef<LogChannel.Command> logs = getContext().spawn(
+        LogChannel.create(name, logSettings, drains, wiring.observers().logs().apply(name)), "logs-" + name);
     AppWiring appWiring = wiring.wiringFor(logs);
     Instant now = appWiring.dynoSettings().clock().instant();
     Release first = new Release(1, UUID.randomUUID().toString(), "Initial release", m.config(), null, m.user(), now);
@@ -174,6 +194,7 @@ public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
     if (gone != null) {
       nameById.remove(gone.id());
       getContext().stop(gone.logs());
+      wiring.observers().appGone().accept(gone.name());
     }
     return this;
   }

@@ -50,6 +50,7 @@ final class DrainSession extends AbstractBehavior<DrainSession.Command> {
   private final Drain drain;
   private final String app;
   private final DrainTransport transport;
+  private final LogCounters counters;
   private final TimerScheduler<Command> timers;
   private final Clock clock = Clock.systemUTC();
   private final ArrayDeque<LogLine> buffer = new ArrayDeque<>();
@@ -59,15 +60,17 @@ final class DrainSession extends AbstractBehavior<DrainSession.Command> {
   private long dropped;
   private Instant droppedSince;
 
-  static Behavior<Command> create(Drain drain, String app, DrainTransport transport) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DrainSession(ctx, drain, app, transport, timers)));
+  static Behavior<Command> create(Drain drain, String app, DrainTransport transport, LogCounters counters) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DrainSession(ctx, drain, app, transport, counters, timers)));
   }
 
-  private DrainSession(ActorContext<Command> ctx, Drain drain, String app, DrainTransport transport, TimerScheduler<Command> timers) {
+  private DrainSession(
+      ActorContext<Command> ctx, Drain drain, String app, DrainTransport transport, LogCounters counters, TimerScheduler<Command> timers) {
     super(ctx);
     this.drain = drain;
     this.app = app;
     this.transport = transport;
+    this.counters = counters;
     this.timers = timers;
   }
 
@@ -93,6 +96,7 @@ final class DrainSession extends AbstractBehavior<DrainSession.Command> {
   }
 
   private void drop(long n) {
+    counters.drainDropped(n);
     if (dropped == 0) {
       droppedSince = clock.instant();
     }

@@ -80,6 +80,7 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   private final String app;
   private final LogSettings settings;
   private final DrainTransport transport;
+  private final LogCounters counters;
   private final ArrayDeque<Entry> history;
   private final Set<ActorRef<TailSession.Command>> tails = new HashSet<>();
   private final Map<String, Drain> drains = new LinkedHashMap<>();
@@ -92,14 +93,20 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   }
 
   public static Behavior<Command> create(String app, LogSettings settings, DrainTransport transport) {
-    return Behaviors.setup(ctx -> new LogChannel(ctx, app, settings, transport));
+    return create(app, settings, transport, LogCounters.NONE);
   }
 
-  private LogChannel(ActorContext<Command> ctx, String app, LogSettings settings, DrainTransport transport) {
+  /** @param counters the node's metrics for this channel */
+  public static Behavior<Command> create(String app, LogSettings settings, DrainTransport transport, LogCounters counters) {
+    return Behaviors.setup(ctx -> new LogChannel(ctx, app, settings, transport, counters));
+  }
+
+  private LogChannel(ActorContext<Command> ctx, String app, LogSettings settings, DrainTransport transport, LogCounters counters) {
     super(ctx);
     this.app = app;
     this.settings = settings;
     this.transport = transport;
+    this.counters = counters;
     this.history = new ArrayDeque<>(settings.history());
   }
 
@@ -122,6 +129,7 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   private Behavior<Command> onPublish(Publish publish) {
     LogLine line = publish.line();
     List<String> chunks = LogLine.chunks(line.message());
+    counters.published(chunks.size());
     for (String chunk : chunks) {
       LogLine piece = chunks.size() == 1 ? line : new LogLine(line.time(), line.source(), line.process(), chunk);
       Entry entry = new Entry(++seq, piece);
@@ -151,7 +159,7 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
       return this;
     }
     ActorRef<TailSession.Command> session = getContext().spawn(
-        TailSession.create(tail.filter(), last(tail.filter(), tail.lines(), tail.afterSeq()), tail.subscriber(), settings),
+        TailSession.create(tail.filter(), last(tail.filter(), tail.lines(), tail.afterSeq()), tail.subscriber(), settings, counters),
         "tail-" + (++started));
     getContext().watchWith(session, new TailEnded(session));
     tails.add(session);
@@ -180,7 +188,7 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
     }
     Drain drain = new Drain(UUID.randomUUID().toString(), url, "d." + UUID.randomUUID(), Clock.systemUTC().instant());
     drains.put(drain.id(), drain);
-    drainSessions.put(drain.id(), getContext().spawn(DrainSession.create(drain, app, transport), "drain-" + (++started)));
+    drainSessions.put(drain.id(), getContext().spawn(DrainSession.create(drain, app, transport, counters), "drain-" + (++started)));
     m.replyTo().tell(new DrainReply(null, "Added drain " + url, drain));
     return this;
   }

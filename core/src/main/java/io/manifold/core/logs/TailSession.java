@@ -56,6 +56,7 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
   private final LogFilter filter;
   private final ActorRef<Event> subscriber;
   private final LogSettings settings;
+  private final LogCounters counters;
   private final Clock clock = Clock.systemUTC();
   private final ArrayDeque<LogChannel.Entry> buffer;
   private boolean awaitingAck;
@@ -63,16 +64,22 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
   private Instant droppedSince;
 
   static Behavior<Command> create(
-      LogFilter filter, List<LogChannel.Entry> backlog, ActorRef<Event> subscriber, LogSettings settings) {
-    return Behaviors.setup(ctx -> new TailSession(ctx, filter, backlog, subscriber, settings));
+      LogFilter filter, List<LogChannel.Entry> backlog, ActorRef<Event> subscriber, LogSettings settings, LogCounters counters) {
+    return Behaviors.setup(ctx -> new TailSession(ctx, filter, backlog, subscriber, settings, counters));
   }
 
   private TailSession(
-      ActorContext<Command> ctx, LogFilter filter, List<LogChannel.Entry> backlog, ActorRef<Event> subscriber, LogSettings settings) {
+      ActorContext<Command> ctx,
+      LogFilter filter,
+      List<LogChannel.Entry> backlog,
+      ActorRef<Event> subscriber,
+      LogSettings settings,
+      LogCounters counters) {
     super(ctx);
     this.filter = filter;
     this.subscriber = subscriber;
     this.settings = settings;
+    this.counters = counters;
     this.buffer = new ArrayDeque<>(Math.min(settings.tailBuffer(), 1024));
     ctx.watch(subscriber);
     backlog.forEach(this::buffer);
@@ -107,6 +114,7 @@ public final class TailSession extends AbstractBehavior<TailSession.Command> {
   private void buffer(LogChannel.Entry line) {
     if (buffer.size() >= settings.tailBuffer()) {
       buffer.removeFirst();
+      counters.tailDropped(1);
       if (dropped++ == 0) {
         droppedSince = clock.instant();
       }

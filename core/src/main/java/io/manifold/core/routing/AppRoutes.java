@@ -6,8 +6,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What the router knows of one app at one moment: its up web dynos (sorted by name), how many
- * web dynos are starting or crashed, the policy that picks among them, and where the router's log
- * lines for the app go.
+ * web dynos are starting or crashed, the policy that picks among them, where the router's log
+ * lines for the app go, its backlog on this router (the same object across snapshots), and its
+ * router settings (maintenance mode, custom pages).
  */
 public record AppRoutes(
     String app,
@@ -15,7 +16,9 @@ public record AppRoutes(
     int starting,
     int crashed,
     RoutingPolicy policy,
-    ActorRef<LogChannel.Command> logs) {
+    ActorRef<LogChannel.Command> logs,
+    Backlog backlog,
+    Router.AppSettings settings) {
 
   public AppRoutes {
     up = List.copyOf(up);
@@ -31,8 +34,17 @@ public record AppRoutes(
     return up.isEmpty() && starting > 0;
   }
 
-  /** Picks a dyno for a request; only when {@link #up} is not empty. */
+  /** Picks a dyno for a request; only when {@link #up} is not empty. Takes no slot. */
   public Route choose() {
     return policy.choose(up);
+  }
+
+  /** Requests this router has in flight to the app's dynos now. */
+  public int inFlight() {
+    int n = 0;
+    for (Route r : up) {
+      n += r.inFlight();
+    }
+    return n;
   }
 }

@@ -24,6 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * every request; each change here publishes a new snapshot of the table.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
+  /** Settings kept for apps not registered yet; more are dropped (an app registers at once). */
+  private static final int MAX_EARLY_SETTINGS = 1_000;
 
   public sealed interface Command extends CborSerializable {}
 
@@ -36,15 +38,32 @@ public final class Router extends AbstractBehavior<Router.Command> {
   /** A dyno changed state; only web dynos matter to the router, and only up ones get traffic. */
   public record DynoChanged(DynoStatus status) implements Command {}
 
+  /**
+   * The app's router settings, from its maintenance flag and config vars: in maintenance every
+   * request gets H80 and the maintenance page; {@code MAINTENANCE_PAGE_URL} and
+   * {@code ERROR_PAGE_URL} (null when unset) replace Heroku's pages. Sent by the app whenever one
+   * of them changes; an app that never sent it has the {@link #defaults}.
+   */
+  public record AppSettings(String app, boolean maintenance, String maintenancePageUrl, String errorPageUrl)
+      implements Command {
+    public static AppSettings defaults(String app) {
+      return new AppSettings(app, false, null, null);
+    }
+  }
+
   private static final class AppEntry {
     final ActorRef<LogChannel.Command> logs;
     final RoutingPolicy policy;
+    final Backlog backlog;
     final Map<DynoName, DynoStatus> web = new TreeMap<>();
     final Map<DynoName, Route> routes = new HashMap<>();
+    AppSettings settings;
 
-    AppEntry(ActorRef<LogChannel.Command> logs, RoutingPolicy policy) {
+    AppEntry(String app, ActorRef<LogChannel.Command> logs, RoutingPolicy policy, Backlog backlog, AppSettings settings) {
       this.logs = logs;
       this.policy = policy;
+      this.backlog = backlog;
+      this.settings = settings == null ? AppSettings.defaults(app) : settings;
     }
 
     AppRoutes snapshot(String app) {
@@ -66,13 +85,16 @@ public final class Router extends AbstractBehavior<Router.Command> {
           case DOWN -> { }
         }
       }
-      return new AppRoutes(app, up, starting, crashed, policy, logs);
+      backlog.up(List.copyOf(up));
+      return new AppRoutes(app, up, starting, crashed, policy, logs, backlog, settings);
     }
   }
 
   private final RoutingTable table;
   private final Function<String, RoutingPolicy> policies;
   private final Map<String, AppEntry> apps = new HashMap<>();
+  /** Settings that came before their app registered (the app actor sends both at start). */
+  private final Map<String, AppSettings> early = new HashMap<>();
 
   /** @param policies a new policy for an app, by app name */
   public static Behavior<Command> create(RoutingTable table, Function<String, RoutingPolicy> policies) {
@@ -91,19 +113,36 @@ public final class Router extends AbstractBehavior<Router.Command> {
         .onMessage(RegisterApp.class, this::onRegister)
         .onMessage(UnregisterApp.class, this::onUnregister)
         .onMessage(DynoChanged.class, this::onDynoChanged)
+        .onMessage(AppSettings.class, this::onAppSettings)
         .build();
   }
 
   private Behavior<Command> onRegister(RegisterApp m) {
-    apps.computeIfAbsent(m.app(), app -> new AppEntry(m.logs(), policies.apply(app)));
+    apps.computeIfAbsent(m.app(), app -> new AppEntry(app, m.logs(), policies.apply(app), new Backlog(table), early.remove(app)));
     publish();
     return this;
   }
 
   private Behavior<Command> onUnregister(UnregisterApp m) {
-    if (apps.remove(m.app()) != null) {
+    AppEntry gone = apps.remove(m.app());
+    early.remove(m.app());
+    if (gone != null) {
+      gone.routes.values().forEach(Route::retire);
       publish();
     }
+    return this;
+  }
+
+  private Behavior<Command> onAppSettings(AppSettings m) {
+    AppEntry entry = apps.get(m.app());
+    if (entry == null) {
+      if (early.size() < MAX_EARLY_SETTINGS) {
+        early.put(m.app(), m);
+      }
+      return this;
+    }
+    entry.settings = m;
+    publish();
     return this;
   }
 
@@ -116,18 +155,24 @@ public final class Router extends AbstractBehavior<Router.Command> {
     DynoName name = status.name();
     if (status.state() == DynoState.DOWN) {
       entry.web.remove(name);
-      entry.routes.remove(name);
+      retire(entry.routes.remove(name));
     } else {
       entry.web.put(name, status);
       Route current = entry.routes.get(name);
       if (status.endpoint() == null) {
-        entry.routes.remove(name);
+        retire(entry.routes.remove(name));
       } else if (current == null || !current.endpoint().equals(status.endpoint())) {
-        entry.routes.put(name, new Route(name, status.endpoint()));
+        retire(entry.routes.put(name, new Route(name, status.endpoint(), entry.backlog)));
       }
     }
     publish();
     return this;
+  }
+
+  private static void retire(Route gone) {
+    if (gone != null) {
+      gone.retire();
+    }
   }
 
   private void publish() {

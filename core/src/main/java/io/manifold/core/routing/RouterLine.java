@@ -5,10 +5,11 @@ import java.time.Instant;
 
 /**
  * One line of {@code heroku[router]}, in Heroku's field order:
- * {@code [sock=..] at=.. [code=.. desc=".."] method= path=".." host= request_id= fwd=".." dyno=
- * connect=Nms service=Nms status= bytes= protocol=}. A value that is not known is written as
+ * {@code [sock=..] at=.. [code=.. desc=".."] [cause=".."] method= path=".." host= request_id= fwd=".."
+ * dyno= connect=Nms service=Nms status= bytes= protocol=}. A value that is not known is written as
  * {@code key=} with nothing after it, as Heroku writes it.
  *
+ * @param cause why a request was refused (H26, H25), or null
  * @param connectMillis -1 when no connection was made
  * @param serviceMillis -1 when the request was never sent to a dyno
  * @param status 0 when none was given
@@ -17,6 +18,7 @@ import java.time.Instant;
 public record RouterLine(
     HCode code,
     String sock,
+    String cause,
     String method,
     String path,
     String host,
@@ -37,6 +39,9 @@ public record RouterLine(
     b.append("at=").append(code == null ? "info" : code.level());
     if (code != null) {
       b.append(" code=").append(code.name()).append(" desc=\"").append(code.desc()).append('"');
+    }
+    if (cause != null) {
+      b.append(" cause=\"").append(cause).append('"');
     }
     b.append(" method=").append(method);
     b.append(" path=\"").append(path).append('"');

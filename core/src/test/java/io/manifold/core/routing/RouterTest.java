@@ -98,7 +98,7 @@ class RouterTest {
     Endpoint e1 = new Endpoint("127.0.0.1", 5001);
     router.tell(new Router.DynoChanged(status("web.1", DynoState.UP, e1)));
     Route route = awaitRoutes(x -> x != null && x.up().size() == 1).up().get(0);
-    route.started();
+    assertTrue(route.tryStart(50));
     router.tell(new Router.DynoChanged(status("web.2", DynoState.UP, new Endpoint("127.0.0.1", 5002))));
     AppRoutes two = awaitRoutes(x -> x.up().size() == 2);
     assertSame(route, two.up().get(0), "same dyno, same endpoint: same route and count");

@@ -1,0 +1,226 @@
+package io.manifold.http;
+
+import io.manifold.core.dyno.Endpoint;
+import io.manifold.core.routing.HCode;
+import io.manifold.core.routing.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * One request's exchange with the app's dynos, once it has a slot on one: send it, retry on
+ * another dyno when the connection could not be made (the dyno never saw the request, so Heroku
+ * tries the next), time out (H12) when no answer comes, and relay the answer back with its body
+ * watched. Every slot taken is given back exactly once: when the answer's body is over, when the
+ * dyno answers after the client already had its error page, or when the client goes away before
+ * the body was sent.
+ */
+final class DynoCall {
+  private final Proxy p;
+  private final Exchange ex;
+  private final String app;
+  private final HttpRequest outgoing;
+  private final boolean retryable;
+  private final List<Route> tried = new ArrayList<>(2);
+  private volatile Cancellable h12;
+
+  DynoCall(Proxy p, Exchange ex, String app) {
+    this.p = p;
+    this.ex = ex;
+    this.app = app;
+    RequestEntity entity = ex.request.entity();
+    this.retryable = entity.isStrict();
+    HttpRequest out = p.outgoing(ex);
+    if (!entity.isStrict()) {
+      // the body streams from the client: watch it for H28 (stalls) and H27 (breaks off), and
+      // start the 30 s for the first response byte once it has all been sent, as Heroku does
+      BodyWatch watch = new BodyWatch(p.settings.idleTimeout(), (how, bytes, cause) -> {
+        switch (how) {
+          case COMPLETED -> armH12();
+          case IDLE -> ex.clientFault = HCode.H28;
+          case FAILED -> ex.clientFault = HCode.H27;
+          case CANCELLED -> { }
+        }
+      });
+      Source<org.apache.pekko.util.ByteString, ?> data = entity.getDataBytes().via(watch);
+      RequestEntity watched = entity.getContentLengthOption().isPresent()
+          ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), data)
+          : HttpEntities.createChunked(entity.getContentType(), data);
+      out = out.withEntity(watched);
+    }
+    this.outgoing = out;
+  }
+
+  /** Sends the request to {@code route}, whose slot the caller took. */
+  void start(Route route) {
+    ex.onClientGone(() -> {
+      if (ex.settle()) {
+        cancelH12();
+        p.outcomes.clientGone(ex); // the dyno goes on; its slot comes back when it answers
+        ex.answer.complete(ErrorPages.applicationError(499, null));
+      }
+    });
+    if (retryable) {
+      armH12();
+    }
+    attempt(route);
+  }
+
+  private void attempt(Route route) {
+    tried.add(route);
+    ex.dyno = route.dyno().toString();
+    ex.sentNanos = System.nanoTime();
+    Endpoint e = route.endpoint();
+    HttpRequest request = outgoing.withUri(outgoing.getUri().scheme("http").host(e.host()).port(e.port()));
+    if (ex.request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isPresent()) {
+      WebSocketRelay.start(p, ex, route, this, request);
+      return;
+    }
+    p.http.singleRequest(request, p.https, p.pool, p.clientLog)
+        .whenComplete((response, failure) -> answered(route, response, failure));
+  }
+
+  /** The connection to {@code route} failed: quarantine it and try another; true if one was tried. */
+  boolean retryElsewhere(Route route, Failures.Cause cause) {
+    if (cause.beforeSending()) {
+      route.quarantine(cause.code(), p.settings.quarantine());
+    }
+    route.finished();
+    if (cause.beforeSending() && retryable && !ex.settled()) {
+      Route next = p.another(app, tried);
+      if (next != null) {
+        attempt(next);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void fail(Failures.Cause cause) {
+    if (ex.settle()) {
+      cancelH12();
+      if (cause.code() == HCode.H27) {
+        p.outcomes.clientGone(ex);
+        ex.answer.complete(ErrorPages.applicationError(499, null));
+      } else {
+        ex.answer.complete(p.outcomes.refused(ex, cause.code(), cause.code().status(), cause.cause()));
+      }
+    }
+  }
+
+  private void answered(Route route, HttpResponse response, Throwable failure) {
+    if (failure != null) {
+      Failures.Cause cause = Failures.classify(failure, ex);
+      if (!retryElsewhere(route, cause)) {
+        fail(cause);
+      }
+      return;
+    }
+    if (!ex.settle()) {
+      // the client already has its answer (H12) or is gone (H27): the dyno is done with it now
+      response.discardEntityBytes(p.materializer);
+      route.finished();
+      return;
+    }
+    cancelH12();
+    ex.answer.complete(relay(response, route));
+  }
+
+  void armH12() {
+    if (h12 != null) {
+      return;
+    }
+    h12 = p.scheduler.scheduleOnce(p.settings.requestTimeout(), () -> {
+      if (ex.settle()) {
+        // the client gets its answer now; the dyno goes on with the request, as on Heroku
+        ex.answer.complete(p.outcomes.refused(ex, HCode.H12, HCode.H12.status(), null));
+      }
+    }, p.executor);
+  }
+
+  void cancelH12() {
+    Cancellable t = h12;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  /** Passes the dyno's response on, and writes the router line once its body has been sent. */
+  private HttpResponse relay(HttpResponse response, Route route) {
+    List<HttpHeader> headers = new ArrayList<>(16);
+    String via = null;
+    for (HttpHeader h : response.getHeaders()) {
+      if (HopByHop.isHopByHop(h)) {
+        continue;
+      }
+      if (h.is("via")) {
+        via = h.value();
+      } else {
+        if (h.is("set-cookie") && h.value().length() > p.settings.maxResponseCookie()) {
+          response.discardEntityBytes(p.materializer);
+          route.finished();
+          return p.outcomes.refused(ex, HCode.H25, HCode.H25.status(), "oversized cookie");
+        }
+        headers.add(h);
+      }
+    }
+    headers.add(RawHeader.create("Via", via == null ? p.settings.via() : via + ", " + p.settings.via()));
+    int status = response.status().intValue();
+    ResponseEntity entity = response.entity();
+    if (entity.isStrict()) {
+      route.finished();
+      p.outcomes.served(ex, null, null, status, ((HttpEntity.Strict) entity).getData().size());
+      return response.withHeaders(headers);
+    }
+    if (ex.request.method().equals(HttpMethods.HEAD) || status == 204 || status == 304) {
+      // no body follows: the client's server never reads one, so the slot is free now
+      response.discardEntityBytes(p.materializer);
+      route.finished();
+      p.outcomes.served(ex, null, null, status, 0);
+      return response.withHeaders(headers).withEntity(entity.getContentLengthOption().isPresent()
+          ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), Source.empty())
+          : HttpEntities.EMPTY);
+    }
+    AtomicBoolean over = new AtomicBoolean();
+    BodyWatch watch = new BodyWatch(p.settings.idleTimeout(), (how, bytes, cause) -> {
+      if (over.compareAndSet(false, true)) {
+        route.finished();
+        switch (how) {
+          case COMPLETED -> p.outcomes.served(ex, null, null, status, bytes);
+          case FAILED -> p.outcomes.served(ex, HCode.H18, "backend", HCode.H18.status(), bytes);
+          case IDLE -> p.outcomes.served(ex, HCode.H15, null, HCode.H15.status(), bytes);
+          case CANCELLED -> p.outcomes.served(ex, HCode.H27, "client", HCode.H27.status(), bytes);
+        }
+      }
+    });
+    // the client may go before Pekko even starts sending the body: then no stream ever reports
+    ex.onClientGone(() -> {
+      if (over.compareAndSet(false, true)) {
+        response.discardEntityBytes(p.materializer);
+        route.finished();
+        p.outcomes.served(ex, HCode.H27, "client", HCode.H27.status(), 0);
+      }
+    });
+    Source<org.apache.pekko.util.ByteString, ?> data = entity.getDataBytes().via(watch);
+    ResponseEntity relayed;
+    if (entity.getContentLengthOption().isPresent()) {
+      relayed = HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), data);
+    } else if (entity.isChunked()) {
+      relayed = HttpEntities.createChunked(entity.getContentType(), data);
+    } else {
+      relayed = HttpEntities.createCloseDelimited(entity.getContentType(), data);
+    }
+    return response.withHeaders(headers).withEntity(relayed);
+  }
+}

@@ -1,0 +1,50 @@
+package io.manifold.http;
+
+import io.manifold.core.logs.LogChannel;
+import io.manifold.core.routing.AppRoutes;
+import io.manifold.core.routing.HCode;
+import io.manifold.core.routing.RouterLine;
+import io.manifold.http.metrics.RouterMetrics;
+import java.time.Instant;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * How a request ended, told twice: the router line to the app's log channel (Heroku's format) and
+ * the node's metrics. Every path through the router ends here exactly once.
+ */
+final class Outcomes {
+  private final RouterMetrics metrics;
+
+  Outcomes(RouterMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** The dyno answered: {@code code} null for a complete answer, or why it broke off. */
+  void served(Exchange ex, HCode code, String sock, int status, long bytes) {
+    report(ex, ex.served(code, sock, status, bytes), status, code);
+  }
+
+  /** The router answers the client itself, with {@code code}'s page (the app's, if it has one). */
+  HttpResponse refused(Exchange ex, HCode code, int status, String cause) {
+    report(ex, ex.failed(code, null, status, cause), status, code);
+    AppRoutes routes = ex.routes;
+    return switch (code) {
+      case H80 -> ErrorPages.maintenance(routes.settings());
+      case H26 -> ErrorPages.badRequest(status);
+      default -> ErrorPages.applicationError(status, routes == null ? null : routes.settings());
+    };
+  }
+
+  /** The client went away before its answer (H27); nothing is sent. */
+  void clientGone(Exchange ex) {
+    report(ex, ex.failed(HCode.H27, "client", HCode.H27.status(), null), HCode.H27.status(), HCode.H27);
+  }
+
+  private void report(Exchange ex, RouterLine line, int status, HCode code) {
+    AppRoutes routes = ex.routes;
+    if (routes != null) {
+      routes.logs().tell(new LogChannel.Publish(line.toLogLine(Instant.now())));
+      metrics.record(routes.app(), status, code, ex.receivedNanos);
+    }
+  }
+}

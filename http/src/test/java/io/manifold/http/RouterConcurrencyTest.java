@@ -1,0 +1,137 @@
+package io.manifold.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.manifold.core.dyno.DynoState;
+import io.manifold.testing.Processes;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Heroku's per-dyno concurrency, the app's backlog (H11), keep-alive, and slots that never leak. */
+@ExtendWith(LogCapturingExtension.class)
+class RouterConcurrencyTest {
+  static final ActorTestKit kit = ActorTestKit.create("router-concurrency", ConfigFactory.load());
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private final FrontHarness h = new FrontHarness(kit);
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void close() throws Exception {
+    release.countDown();
+    h.close();
+  }
+
+  /** A dyno that holds every request until the test lets go. */
+  private int slowDyno() throws Exception {
+    return h.backends.http(ex -> {
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Backends.reply(ex, 200, "done");
+    });
+  }
+
+  @Test
+  void aFullBacklogAnswersH11AtOnceAndABackloggedRequestGoesToTheDynoThatFreesUp() throws Exception {
+    h.front(s -> s.withLimits(1, 1));
+    h.dyno("web.1", DynoState.UP, slowDyno());
+    h.awaitUp(1);
+    CompletableFuture<HttpResponse<String>> first = h.getAsync("/1");
+    FrontHarness.await(() -> h.routes().inFlight() == 1, "the first request is on the dyno");
+    CompletableFuture<HttpResponse<String>> second = h.getAsync("/2");
+    FrontHarness.await(() -> h.routes().backlog().size() == 1, "the second waits in the backlog");
+
+    HttpResponse<String> third = h.get("/3");
+    assertEquals(503, third.statusCode(), "backlog of 1 x 1 dyno is full");
+    String line = h.line();
+    assertTrue(line.startsWith("at=error code=H11 desc=\"Backlog too deep\" method=GET path=\"/3\""), line);
+    assertFalse(first.isDone() || second.isDone());
+
+    release.countDown();
+    assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+    assertEquals(200, second.get(10, TimeUnit.SECONDS).statusCode());
+    FrontHarness.await(() -> h.routes().inFlight() == 0 && h.routes().backlog().size() == 0, "every slot given back");
+  }
+
+  @Test
+  void aClientThatLeavesTheBacklogGetsH27AndLeavesNoTrace() throws Exception {
+    h.front(s -> s.withLimits(1, 5));
+    h.dyno("web.1", DynoState.UP, slowDyno());
+    h.awaitUp(1);
+    CompletableFuture<HttpResponse<String>> first = h.getAsync("/busy");
+    FrontHarness.await(() -> h.routes().inFlight() == 1, "the dyno is busy");
+    try (Socket s = h.connect()) {
+      s.getOutputStream().write(("GET /impatient HTTP/1.1\r\nHost: shop.localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      FrontHarness.await(() -> h.routes().backlog().size() == 1, "it waits in the backlog");
+    }
+    String line = h.line();
+    assertTrue(line.startsWith("sock=client at=warning code=H27 desc=\"Client Request Interrupted\" method=GET path=\"/impatient\""), line);
+    assertTrue(line.contains(" status=499 "), line);
+    assertEquals(0, h.routes().backlog().size());
+    release.countDown();
+    assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the dyno's slot is back");
+  }
+
+  @Test
+  void aClientThatDisconnectsBeforeItsResponseIsSentLeaksNoSlot() throws Exception {
+    h.front(s -> s);
+    CountDownLatch asked = new CountDownLatch(1);
+    h.dyno("web.1", DynoState.UP, h.backends.http(ex -> {
+      asked.countDown();
+      Processes.sleep(300); // the client is gone by the time the answer comes
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write("a streamed answer nobody reads".getBytes(StandardCharsets.UTF_8));
+      }
+    }));
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      s.getOutputStream().write(("GET /gone HTTP/1.1\r\nHost: shop.localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertTrue(asked.await(10, TimeUnit.SECONDS));
+    }
+    String line = h.line();
+    assertTrue(line.startsWith("sock=client at=warning code=H27"), line);
+    assertTrue(line.contains(" dyno=web.1 "), line);
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot comes back once the dyno has answered");
+    assertEquals(200, h.backends.echo("x") > 0 ? 200 : 0);
+  }
+
+  @Test
+  void requestsToADynoReuseTheirKeepAliveConnection() throws Exception {
+    h.front(s -> s);
+    Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    h.dyno("web.1", DynoState.UP, h.backends.http(ex -> {
+      clientPorts.add(ex.getRemoteAddress().getPort());
+      Backends.reply(ex, 200, "ok");
+    }));
+    h.awaitUp(1);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, h.get("/" + i).statusCode());
+    }
+    assertEquals(1, clientPorts.size(), "one connection from the router to the dyno: " + clientPorts);
+  }
+}

@@ -1,0 +1,155 @@
+package io.manifold.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.manifold.core.dyno.DynoState;
+import io.manifold.core.routing.Router;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** WebSockets through the router, and maintenance mode with Heroku's and the app's own pages. */
+@ExtendWith(LogCapturingExtension.class)
+class RouterPassThroughTest {
+  static final ActorTestKit kit = ActorTestKit.create("router-pass-through", ConfigFactory.load());
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private final FrontHarness h = new FrontHarness(kit);
+  private ServerBinding wsBackend;
+
+  @AfterEach
+  void close() throws Exception {
+    if (wsBackend != null) {
+      wsBackend.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    h.close();
+  }
+
+  @Test
+  void aWebSocketEchoesThroughTheRouterAndIsLoggedWith101() throws Exception {
+    h.front(s -> s);
+    wsBackend = Http.get(kit.system()).newServerAt("127.0.0.1", 0)
+        .bind(Directives.path("echo", () -> Directives.handleWebSocketMessages(Flow.of(Message.class))))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    h.dyno("web.1", DynoState.UP, wsBackend.localAddress().getPort());
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET /echo HTTP/1.1\r\nHost: shop.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = readHead(s.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      assertTrue(head.toLowerCase().contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), head);
+      for (String text : new String[] {"hello", "through the router"}) {
+        writeTextFrame(out, text);
+        assertEquals(text, readTextFrame(new DataInputStream(s.getInputStream())));
+      }
+      String line = h.line();
+      assertTrue(line.startsWith("at=info method=GET path=\"/echo\"") && line.contains(" dyno=web.1 ") && line.contains(" status=101 "), line);
+      assertEquals(1, h.routes().inFlight(), "an open socket holds its dyno slot");
+    }
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot comes back when the socket closes");
+  }
+
+  @Test
+  void inMaintenanceEveryRequestGetsH80AndTheMaintenancePage() throws Exception {
+    h.front(s -> s);
+    h.dyno("web.1", DynoState.UP, h.backends.echo("web.1"));
+    h.awaitUp(1);
+    h.router.tell(new Router.AppSettings("shop", true, null, null));
+    FrontHarness.await(() -> h.routes().settings().maintenance(), "maintenance on");
+    HttpResponse<String> r = h.get("/");
+    assertEquals(503, r.statusCode());
+    assertTrue(r.body().contains("Offline for maintenance"), r.body());
+    String line = h.line();
+    assertTrue(line.startsWith("at=info code=H80 desc=\"Maintenance mode\" method=GET path=\"/\""), line);
+    assertTrue(line.contains(" dyno= connect= service= status=503 bytes= "), line);
+
+    h.router.tell(new Router.AppSettings("shop", true, "https://pages.example/maintenance.html", null));
+    FrontHarness.await(() -> h.routes().settings().maintenancePageUrl() != null, "page set");
+    HttpResponse<String> custom = h.get("/");
+    assertEquals(503, custom.statusCode());
+    assertTrue(custom.body().contains("<iframe src=\"https://pages.example/maintenance.html\""), custom.body());
+
+    h.router.tell(new Router.AppSettings("shop", false, null, null));
+    FrontHarness.await(() -> !h.routes().settings().maintenance(), "maintenance off");
+    assertEquals(200, h.get("/").statusCode());
+  }
+
+  @Test
+  void theAppsErrorPageReplacesHerokus() throws Exception {
+    h.router.tell(new Router.AppSettings("shop", false, null, "https://pages.example/error.html"));
+    h.front(s -> s);
+    FrontHarness.await(() -> h.routes().settings().errorPageUrl() != null, "settings that came first are kept");
+    HttpResponse<String> r = h.get("/");
+    assertEquals(503, r.statusCode());
+    assertTrue(r.body().contains("<iframe src=\"https://pages.example/error.html\""), r.body());
+    assertTrue(h.line().startsWith("at=error code=H14"));
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.append((char) c);
+    }
+    return b.toString();
+  }
+
+  /** A client's text frame: masked, as RFC 6455 requires of clients. */
+  private static void writeTextFrame(OutputStream out, String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    out.write(0x81);
+    out.write(0x80 | payload.length);
+    out.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      out.write(payload[i] ^ mask[i % 4]);
+    }
+    out.flush();
+  }
+
+  /** A server's text message: one frame, or a text frame and continuations (the router may fragment). */
+  private static String readTextFrame(DataInputStream in) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int frame = 0; frame < 100; frame++) {
+      int head = in.readUnsignedByte();
+      int opcode = head & 0x0f;
+      assertTrue(frame == 0 ? opcode == 1 : opcode == 0, "a text frame, then continuations: " + head);
+      int len = in.readUnsignedByte() & 0x7f;
+      byte[] payload = new byte[len];
+      in.readFully(payload);
+      text.append(new String(payload, StandardCharsets.UTF_8));
+      if ((head & 0x80) != 0) {
+        return text.toString();
+      }
+    }
+    throw new AssertionError("no final frame in 100");
+  }
+}
