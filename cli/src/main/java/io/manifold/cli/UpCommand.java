@@ -83,6 +83,14 @@ final class UpCommand implements Callable<Integer> {
       description = "Time a web dyno has to bind $PORT before R10 (default: 60s, as Heroku).")
   Duration bootTimeout;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where Manifold keeps its state (default: $XDG_DATA_HOME/manifold or ~/.local/share/manifold).")
+  Path dataDir;
+
+  @Option(names = "--database", paramLabel = "URL",
+      description = "Keep the state in PostgreSQL (postgres://user:password@host:port/db) or in memory (memory) instead of the H2 file in the data directory.")
+  String database;
+
   @Option(names = "--no-color", description = "Print the log without colours (also when NO_COLOR is set or the output is not a terminal).")
   boolean noColor;
 
@@ -119,20 +127,28 @@ final class UpCommand implements Callable<Integer> {
     if (bootTimeout != null) {
       overrides.put("manifold.dyno.boot-timeout", bootTimeout.toMillis() + "ms");
     }
+    if (dataDir != null) {
+      overrides.put("manifold.data-dir", dataDir.toAbsolutePath().toString());
+    }
+    if (database != null) {
+      overrides.put("manifold.db.url", database);
+    }
     Config settings = ConfigFactory.parseMap(overrides);
 
     LocalManifold node = LocalManifold.start(settings);
-    AppHandle handle;
+    LocalManifold.Up up;
     try {
-      handle = node.createApp(name, appDir, config, quantities);
+      up = node.up(name, appDir, config, formation == null ? null : quantities, quantities);
     } catch (RuntimeException e) {
       node.close();
       throw e;
     }
+    AppHandle handle = up.app();
     configFile.write(Map.of("api_url", node.apiUrl()));
     out.println("manifold: app " + name + " from " + appDir + " (" + procfile.processTypes().stream()
         .map(ProcessType::name).collect(Collectors.joining(", ")) + ")");
-    out.println("manifold: formation " + Formation.describe(quantities) + "; router policy " + policy
+    out.println("manifold: state in " + node.database() + (up.found() ? "; " + name + " was found there and comes back up" : ""));
+    out.println("manifold: formation " + (up.found() && formation == null ? "as it was" : Formation.describe(quantities)) + "; router policy " + policy
         + (config.isEmpty() ? "" : "; config vars " + String.join(", ", config.keySet())));
     out.println("manifold: API on " + node.apiUrl() + " (token in " + configFile.path() + "); for the heroku CLI:");
     out.println("  " + EnvCommand.exports(node.apiUrl(), token, configFile.path().getParent()));

@@ -51,6 +51,7 @@ class UpProcessTest {
             Main.class.getName(), "up", app.toString(), "--port", "0", "--api-port", "0", "--stop-grace", "2s")
         .redirectErrorStream(true);
     b.environment().put("XDG_CONFIG_HOME", config.toString());
+    b.environment().put("XDG_DATA_HOME", config.resolve("data").toString());
     Process p = b.start();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -3,7 +3,9 @@ package io.manifold.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.InputException;
+import io.manifold.core.app.App;
 import io.manifold.core.app.AppHandle;
+import io.manifold.core.app.AppView;
 import io.manifold.core.app.AppRegistry;
 import io.manifold.core.app.Slug;
 import io.manifold.core.dyno.ProcessRuntime;
@@ -40,8 +42,11 @@ public final class LocalManifold implements AutoCloseable {
   private final String token;
   private final String user;
   private final Duration stopTimeout;
+  private final Database database;
 
-  private LocalManifold(ActorSystem<Void> system, NodeGuardian.Started started, NodeSettings settings, Duration stopTimeout) {
+  private LocalManifold(
+      ActorSystem<Void> system, NodeGuardian.Started started, NodeSettings settings, Duration stopTimeout, Database database) {
+    this.database = database;
     this.system = system;
     this.started = started;
     this.domain = settings.router().domain();
@@ -63,7 +68,10 @@ public final class LocalManifold implements AutoCloseable {
         .withFallback(ConfigFactory.parseResources(LocalManifold.class.getClassLoader(), "manifold-node.conf"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
-    Config m = manifoldConfig.getConfig("manifold");
+    Config m = withDataDir(manifoldConfig).getConfig("manifold");
+    Database database = Database.fromConfig(m);
+    database.check();
+    manifoldConfig = database.pekkoConfig().withFallback(manifoldConfig);
     String token = m.hasPath("api.token") ? m.getString("api.token") : newToken();
     NodeSettings settings = NodeSettings.fromConfig(m, token, "local");
     Duration stopTimeout = settings.dynos().stopGrace().plusSeconds(20);
@@ -75,7 +83,7 @@ public final class LocalManifold implements AutoCloseable {
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", config);
     try {
-      return new LocalManifold(system, started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), settings, stopTimeout);
+      return new LocalManifold(system, started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), settings, stopTimeout, database);
     } catch (ExecutionException e) {
       stop(system, stopTimeout);
       Throwable cause = e.getCause();
@@ -90,6 +98,21 @@ public final class LocalManifold implements AutoCloseable {
     }
   }
 
+  /** {@code manifold.data-dir}, or $XDG_DATA_HOME/manifold, or ~/.local/share/manifold. */
+  static Config withDataDir(Config config) {
+    if (!config.getString("manifold.data-dir").isBlank()) {
+      return config;
+    }
+    String xdg = System.getenv("XDG_DATA_HOME");
+    Path dir = xdg != null && !xdg.isBlank() ? Path.of(xdg, "manifold") : Path.of(System.getProperty("user.home"), ".local", "share", "manifold");
+    return ConfigFactory.parseMap(Map.of("manifold.data-dir", dir.toString())).withFallback(config);
+  }
+
+  /** Where this manifold keeps its state, in words. */
+  public String database() {
+    return database.description();
+  }
+
   /** A random API token: 32 bytes from a secure generator, in hex. */
   public static String newToken() {
     byte[] bytes = new byte[32];
@@ -98,13 +121,13 @@ public final class LocalManifold implements AutoCloseable {
   }
 
   /**
-   * Creates an app from a directory with a Procfile, with its config vars, scaled to
+   * Creates an app from a directory with a Procfile (none: a blank app), with its config vars, scaled to
    * {@code formation}.
    *
    * @throws InputException when the Procfile is bad or the app cannot be created (name taken, ...)
    */
   public AppHandle createApp(String name, Path dir, Map<String, String> config, Map<String, Integer> formation) {
-    Slug slug = Slug.fromDirectory(dir, Instant.now());
+    Slug slug = dir == null ? null : Slug.fromDirectory(dir, Instant.now());
     AppRegistry.Created created = AskPattern.<AppRegistry.Command, AppRegistry.Created>ask(started.registry(),
             r -> new AppRegistry.CreateApp(name, user, slug, config, formation, r), Duration.ofSeconds(10), system.scheduler())
         .toCompletableFuture().join();
@@ -112,6 +135,57 @@ public final class LocalManifold implements AutoCloseable {
       throw new InputException(name, created.message());
     }
     return created.handle();
+  }
+
+  /**
+   * What {@code manifold up DIR} asks for: the app made if it does not exist yet; if it does (a
+   * restarted manifold found it), its code deployed again only if the Procfile or the directory
+   * changed, the config vars of {@code config} that differ set, and the formation scaled only when
+   * one is given. Each of these is a release or an event of its own, as on Heroku.
+   *
+   * @param formation null to keep a found app's formation
+   * @param newFormation the formation of an app made now
+   * @return the app, and whether it was found rather than made
+   */
+  public Up up(String name, Path dir, Map<String, String> config, Map<String, Integer> formation, Map<String, Integer> newFormation) {
+    AppHandle found = app(name);
+    if (found == null) {
+      return new Up(createApp(name, dir, config, newFormation), false);
+    }
+    Slug slug = Slug.fromDirectory(dir, Instant.now());
+    AppView view = ask(found.app(), App.GetView::new);
+    Slug current = view.state().slug();
+    if (current == null || !current.dir().equals(slug.dir()) || !current.processTypes().equals(slug.processTypes())) {
+      expect(ask(found.app(), r -> new App.Deploy(slug, user, r)));
+    }
+    Map<String, String> changed = new java.util.TreeMap<>();
+    config.forEach((k, v) -> {
+      if (!v.equals(view.state().config().get(k))) {
+        changed.put(k, v);
+      }
+    });
+    if (!changed.isEmpty()) {
+      expect(ask(found.app(), r -> new App.SetConfig(changed, user, r)));
+    }
+    if (formation != null && !formation.isEmpty()) {
+      Map<String, io.manifold.core.app.Quantity> q = new java.util.LinkedHashMap<>();
+      formation.forEach((type, n) -> q.put(type, io.manifold.core.app.Quantity.absolute(n)));
+      expect(ask(found.app(), r -> new App.Scale(q, Map.of(), user, r)));
+    }
+    return new Up(found, true);
+  }
+
+  /** An app {@link #up} made or found. */
+  public record Up(AppHandle app, boolean found) {}
+
+  private <T> T ask(ActorRef<App.Command> app, java.util.function.Function<ActorRef<T>, App.Command> message) {
+    return AskPattern.ask(app, message::apply, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join();
+  }
+
+  private static void expect(App.Outcome outcome) {
+    if (!outcome.accepted()) {
+      throw new InputException(outcome.view() == null ? "app" : outcome.view().name(), outcome.message());
+    }
   }
 
   /** An app by name, or null. */

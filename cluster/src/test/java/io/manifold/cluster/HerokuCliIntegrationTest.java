@@ -55,6 +55,7 @@ class HerokuCliIntegrationTest {
     Assumptions.assumeTrue(heroku != null && Files.isExecutable(Path.of(heroku)),
         "MANIFOLD_HEROKU_CLI does not name the heroku CLI; .ci/run installs it (npm install heroku@11)");
     manifold = LocalManifold.start(ConfigFactory.parseMap(Map.of(
+        "manifold.db.url", "memory", "manifold.data-dir", home.resolve("data").toString(),
         "manifold.router.port", 0, "manifold.api.port", 0, "manifold.api.token", TOKEN,
         "manifold.user", "cli@manifold.test", "manifold.dyno.stop-grace", "5s")));
   }

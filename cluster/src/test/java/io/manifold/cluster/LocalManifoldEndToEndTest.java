@@ -42,9 +42,13 @@ class LocalManifoldEndToEndTest {
   static LocalManifold manifold;
   static AppHandle app;
 
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path data;
+
   @BeforeAll
   static void start() {
     manifold = LocalManifold.start(ConfigFactory.parseMap(Map.of(
+        "manifold.data-dir", data.toString(),
         "manifold.router.port", 0,
         "manifold.api.port", 0,
         "manifold.user", "e2e@manifold.test",

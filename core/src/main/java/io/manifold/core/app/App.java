@@ -7,33 +7,51 @@ import io.manifold.core.dyno.DynoStatus;
 import io.manifold.core.logs.LogChannel;
 import io.manifold.core.logs.LogLine;
 import io.manifold.core.routing.Router;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * An app: its releases, formation and maintenance flag ({@link AppState}, changed only through
- * {@link AppEvent}s), and the dynos that run them ({@link AppDynos}). A command is checked whole
- * before anything changes, so a rejected command changes nothing; an accepted one becomes events,
- * the events change the state, and the dynos follow the state. Every change is logged as Heroku's
- * API logs it ({@code app[api]: Scale to web=3 by user ...}).
+ * An app, as Heroku's platform keeps it: an event-sourced entity whose state ({@link AppState}:
+ * releases, formation, maintenance) is what its stored {@link AppEvent}s add up to, and whose
+ * dynos ({@link AppDynos}) follow that state. A command is checked whole against the state
+ * ({@link AppChanges}); a refused one changes nothing; an accepted one is answered only once its
+ * events are stored, then logged as Heroku's API logs it ({@code app[api]: Scale to web=3 by user
+ * ...}) and carried out. After a restart the app replays its events (from the latest snapshot)
+ * and brings its dynos back up.
+ *
+ * <p>Bounds: a snapshot every 100 events, two kept; while an event is being stored, commands wait
+ * in the entity's stash ({@code pekko.persistence.typed.stash-capacity}).
  */
-public final class App extends AbstractBehavior<App.Command> {
+public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppState> {
 
   public sealed interface Command extends CborSerializable {}
 
   public record GetView(ActorRef<AppView> replyTo) implements Command {}
+
+  /**
+   * Makes the app: its first release with {@code config}, then {@code slug} deployed (if any) and
+   * the formation scaled (if any), stored as one atomic write.
+   */
+  public record Create(
+      String id, String name, String user, Map<String, String> config, Slug slug, Map<String, Integer> formation,
+      ActorRef<Outcome> replyTo) implements Command {}
 
   /** Deploys code: a new release with this slug and the current config vars. */
   public record Deploy(Slug slug, String user, ActorRef<Outcome> replyTo) implements Command {}
@@ -88,345 +106,277 @@ public final class App extends AbstractBehavior<App.Command> {
   private record DynoStopped(DynoName name) implements Internal {}
 
   /** The bound on a process type's quantity, as Heroku's default limit. */
-  public static final int MAX_QUANTITY = 100;
+  public static final int MAX_QUANTITY = AppChanges.MAX_QUANTITY;
 
+  /** Snapshots every this many events (two kept), so that a restart replays at most this many. */
+  public static final int SNAPSHOT_EVERY = 100;
+
+  private final ActorContext<Command> ctx;
   private final AppWiring wiring;
   private final AppDynos dynos;
   private final List<ActorRef<Outcome>> stopReplies = new ArrayList<>();
-  private AppState state = AppState.empty();
   private boolean stopping;
   private boolean destroying;
 
-  /**
-   * An app whose past is {@code history} (at least its {@link AppEvent.Created}); its dynos start
-   * as that state asks.
-   */
-  public static Behavior<Command> create(List<AppEvent> history, AppWiring wiring) {
-    return Behaviors.setup(ctx -> new App(ctx, history, wiring));
+  /** The persistence id of the app with this name: its events outlive a destroy and a re-create. */
+  public static PersistenceId persistenceId(String name) {
+    return PersistenceId.of("App", name);
   }
 
-  private App(ActorContext<Command> ctx, List<AppEvent> history, AppWiring wiring) {
-    super(ctx);
+  /** The app called {@code name}: recovers its events, or waits for {@link Create}. */
+  public static Behavior<Command> create(String name, AppWiring wiring) {
+    return Behaviors.setup(ctx -> new App(ctx, name, wiring));
+  }
+
+  private App(ActorContext<Command> ctx, String name, AppWiring wiring) {
+    // a failed write (the database gone for a moment) restarts the app, which replays what was stored
+    super(persistenceId(name), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.ctx = ctx;
     this.wiring = wiring;
     this.dynos = new AppDynos(ctx, wiring,
         ctx.messageAdapter(DynoStatus.class, DynoChanged::new),
         ctx.messageAdapter(Dyno.Stopped.class, s -> new DynoStopped(s.name())));
-    for (AppEvent e : history) {
-      state = state.apply(e);
-    }
-    wiring.router().tell(new Router.RegisterApp(state.name(), wiring.logs()));
-    tellRouterSettings();
-    dynos.reconcile(state, false);
   }
 
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(GetView.class, m -> {
-          m.replyTo().tell(view());
-          return this;
-        })
-        .onMessage(Deploy.class, this::onDeploy)
-        .onMessage(Scale.class, this::onScale)
-        .onMessage(SetConfig.class, this::onSetConfig)
-        .onMessage(Rollback.class, this::onRollback)
-        .onMessage(SetMaintenance.class, this::onSetMaintenance)
-        .onMessage(Restart.class, this::onRestart)
-        .onMessage(Stop.class, this::onStop)
-        .onMessage(RunOneOff.class, this::onRunOneOff)
-        .onMessage(Destroy.class, this::onDestroy)
-        .onMessage(Shutdown.class, this::onShutdown)
-        .onMessage(DynoChanged.class, this::onDynoChanged)
-        .onMessage(DynoStopped.class, this::onDynoStopped)
+  public AppState emptyState() {
+    return AppState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(SNAPSHOT_EVERY, 2);
+  }
+
+  @Override
+  public EventHandler<AppState, AppEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(AppState::apply);
+  }
+
+  @Override
+  public SignalHandler<AppState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
         .build();
   }
 
-  // --- commands ---
-
-  private Behavior<Command> onDeploy(Deploy m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
+  /** After a restart: an app that exists takes its place in the router and brings its dynos up. */
+  private void onRecovered(AppState state) {
+    if (state.exists()) {
+      carryOut(state);
     }
-    Instant now = now();
-    boolean first = state.slug() == null;
-    api("Deploy " + m.slug().shortId() + " by user " + m.user());
-    release("Deploy " + m.slug().shortId(), state.config(), m.slug(), m.user(), now);
-    if (first && state.quantities().containsKey("web") && state.quantity("web") == 0) {
-      // Heroku scales web to 1 on an app's first deploy
-      apply(new AppEvent.Scaled(Map.of("web", 1), Map.of(), m.user(), now));
-    }
-    dynos.rollTo(state);
-    return reply(m.replyTo(), "Deployed v" + state.current().version(), null);
   }
 
-  private Behavior<Command> onScale(Scale m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
-    }
-    Map<String, Integer> quantities = new LinkedHashMap<>();
-    Map<String, String> sizes = new LinkedHashMap<>();
-    for (String type : state.quantities().keySet()) { // the Procfile's order
-      Quantity q = m.quantities().get(type);
-      if (q != null) {
-        quantities.put(type, q.applyTo(state.quantity(type)));
-      }
-      String size = m.sizes().get(type);
-      if (size != null) {
-        sizes.put(type, DynoSize.find(size).map(DynoSize::name).orElse(size));
-      }
-    }
-    String invalid = invalidScale(m, quantities);
-    if (invalid != null) {
-      return reject(m.replyTo(), "invalid_params", invalid);
-    }
-    StringBuilder what = new StringBuilder();
-    for (String type : state.quantities().keySet()) {
-      if (quantities.containsKey(type) || sizes.containsKey(type)) {
-        what.append(what.length() == 0 ? "" : ", ").append(type).append('=')
-            .append(quantities.getOrDefault(type, state.quantity(type)))
-            .append(sizes.containsKey(type) ? ":" + sizes.get(type) : "");
-      }
-    }
-    if (what.length() > 0) {
-      api("Scale to " + what + " by user " + m.user());
-      apply(new AppEvent.Scaled(quantities, sizes, m.user(), now()));
-      dynos.reconcile(state, false);
-    }
-    return reply(m.replyTo(), "Scaled to " + Formation.describe(state.quantities()), null);
+  @Override
+  public CommandHandler<Command, AppEvent, AppState> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(GetView.class, (s, m) -> Effect().none().thenRun(x -> m.replyTo().tell(view(x))))
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Deploy.class, (s, m) -> change(s, m.replyTo(), AppChanges.deploy(s, m.slug(), m.user(), now()), this::rollTo))
+        .onCommand(Scale.class, (s, m) -> change(s, m.replyTo(),
+            AppChanges.scale(s, m.quantities(), m.sizes(), m.user(), now()), x -> dynos.reconcile(x, false)))
+        .onCommand(SetConfig.class, (s, m) -> change(s, m.replyTo(), AppChanges.config(s, m.changes(), m.user(), now()), this::rollTo))
+        .onCommand(Rollback.class, (s, m) -> change(s, m.replyTo(), AppChanges.rollback(s, m.version(), m.user(), now()), this::rollTo))
+        .onCommand(SetMaintenance.class, (s, m) -> change(s, m.replyTo(),
+            AppChanges.maintenance(s, m.on(), m.user(), now()), this::tellRouterSettings))
+        .onCommand(Restart.class, this::onRestart)
+        .onCommand(Stop.class, this::onStop)
+        .onCommand(RunOneOff.class, this::onRunOneOff)
+        .onCommand(Destroy.class, this::onDestroy)
+        .onCommand(Shutdown.class, (s, m) -> beginStop(s, m.replyTo()))
+        .onCommand(DynoChanged.class, this::onDynoChanged)
+        .onCommand(DynoStopped.class, this::onDynoStopped)
+        .build();
   }
 
-  /** Null when every type exists, every quantity is in bounds and every size is Heroku's; else why not. */
-  private String invalidScale(Scale m, Map<String, Integer> quantities) {
-    for (String type : m.quantities().keySet()) {
-      if (!state.quantities().containsKey(type)) {
-        return noSuchType(type);
-      }
+  // --- commands that change the app: checked, stored, answered, carried out ---
+
+  private Effect<AppEvent, AppState> onCreate(AppState s, Create m) {
+    if (stopping) {
+      return refuse(s, m.replyTo(), "conflict", s.name() + " is stopping");
     }
-    for (Map.Entry<String, String> e : m.sizes().entrySet()) {
-      if (!state.quantities().containsKey(e.getKey())) {
-        return noSuchType(e.getKey());
-      }
-      if (DynoSize.find(e.getValue()).isEmpty()) {
-        return "'" + e.getValue() + "' is not a dyno size; expected one of " + DynoSize.names();
-      }
+    AppChanges.Change c = AppChanges.create(s, m.id(), m.name(), m.user(), m.config(), m.slug(), m.formation(), now());
+    if (c.refused()) {
+      return refuse(s, m.replyTo(), c.errorId(), c.message());
     }
-    for (Map.Entry<String, Integer> e : quantities.entrySet()) {
-      if (e.getValue() < 0 || e.getValue() > MAX_QUANTITY) {
-        return "the quantity of '" + e.getKey() + "' must be between 0 and " + MAX_QUANTITY + ", not " + e.getValue();
-      }
-    }
-    return null;
+    return Effect().persist(c.events()).thenRun(after -> {
+      c.apiLines().forEach(this::api);
+      carryOut(after);
+      m.replyTo().tell(new Outcome(null, c.message(), null, view(after)));
+    });
   }
 
-  private String noSuchType(String type) {
-    return state.quantities().isEmpty()
-        ? "no process type '" + type + "': nothing has been deployed to " + state.name() + " yet"
-        : "no process type '" + type + "' in the Procfile of " + state.name() + "; expected one of "
-            + String.join(", ", state.quantities().keySet());
-  }
-
-  private Behavior<Command> onSetConfig(SetConfig m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
+  private Effect<AppEvent, AppState> change(
+      AppState s, ActorRef<Outcome> replyTo, AppChanges.Change c, java.util.function.Consumer<AppState> carryOut) {
+    if (!s.exists()) {
+      return refuse(s, replyTo, "not_found", "Couldn't find that app.");
     }
-    Map<String, String> config = new TreeMap<>(state.config());
-    List<String> set = new ArrayList<>();
-    List<String> unset = new ArrayList<>();
-    for (Map.Entry<String, String> e : new TreeMap<>(m.changes()).entrySet()) {
-      if (!e.getKey().matches("\\w{1,256}")) {
-        return reject(m.replyTo(), "invalid_params",
-            "config var names are letters, digits and '_' (at most 256); '" + e.getKey() + "' is not");
+    if (stopping) {
+      return refuse(s, replyTo, "conflict", s.name() + " is " + (destroying ? "being deleted" : "stopping"));
+    }
+    if (c.refused()) {
+      return refuse(s, replyTo, c.errorId(), c.message());
+    }
+    return Effect().persist(c.events()).thenRun(after -> {
+      c.apiLines().forEach(this::api);
+      if (!c.events().isEmpty()) {
+        carryOut.accept(after);
       }
-      if (e.getValue() == null) {
-        if (config.remove(e.getKey()) != null) {
-          unset.add(e.getKey());
-        }
-      } else if (!e.getValue().equals(config.put(e.getKey(), e.getValue()))) {
-        set.add(e.getKey());
+      replyTo.tell(new Outcome(null, c.message(), null, view(after)));
+    });
+  }
+
+  private Effect<AppEvent, AppState> onDestroy(AppState s, Destroy m) {
+    if (!s.exists() || destroying) {
+      return refuse(s, m.replyTo(), "not_found", "Couldn't find that app.");
+    }
+    AppChanges.Change c = AppChanges.destroy(s, m.user(), now());
+    return Effect().persist(c.events()).thenRun(after -> {
+      c.apiLines().forEach(this::api);
+      destroying = true;
+      stopReplies.add(m.replyTo());
+      stopping = true;
+      dynos.reconcile(after, true);
+    }).thenRun(after -> {
+      if (dynos.isEmpty()) {
+        ctx.getSelf().tell(new DynoStopped(null)); // nothing to wait for: finish at once
       }
-    }
-    if (set.isEmpty() && unset.isEmpty()) {
-      return reply(m.replyTo(), "No change", null); // Heroku makes no release for a change that changes nothing
-    }
-    String description = !set.isEmpty() && !unset.isEmpty()
-        ? "Set " + String.join(", ", set) + " and remove " + String.join(", ", unset) + " config vars"
-        : !set.isEmpty() ? "Set " + String.join(", ", set) + " config vars"
-        : "Remove " + String.join(", ", unset) + " config vars";
-    api(description + " by user " + m.user());
-    release(description, config, state.slug(), m.user(), now());
-    rollTo();
-    return reply(m.replyTo(), "Release v" + state.current().version(), null);
+    });
   }
 
-  private Behavior<Command> onRollback(Rollback m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
-    }
-    Release target = state.release(m.version()).orElse(null);
-    if (target == null) {
-      return reject(m.replyTo(), "not_found", "Couldn't find that release: " + state.name() + " has no v" + m.version());
-    }
-    String description = "Rollback to v" + target.version();
-    api(description + " by user " + m.user());
-    release(description, target.config(), target.slug(), m.user(), now());
-    rollTo();
-    return reply(m.replyTo(), "Rolled back to v" + target.version() + " as v" + state.current().version(), null);
-  }
+  // --- commands on dynos: nothing to store ---
 
-  private Behavior<Command> onSetMaintenance(SetMaintenance m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
+  private Effect<AppEvent, AppState> onRestart(AppState s, Restart m) {
+    String refused = needsCode(s, "there are no dynos to restart");
+    if (refused != null) {
+      return refuse(s, m.replyTo(), "invalid_params", refused);
     }
-    if (m.on() != state.maintenance()) {
-      api((m.on() ? "Enable" : "Disable") + " maintenance mode by user " + m.user());
-      apply(new AppEvent.MaintenanceChanged(m.on(), m.user(), now()));
-      tellRouterSettings();
-    }
-    return reply(m.replyTo(), "Maintenance mode " + (m.on() ? "on" : "off"), null);
-  }
-
-  private Behavior<Command> onRestart(Restart m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
-    }
-    if (state.slug() == null) {
-      return reject(m.replyTo(), "invalid_params", "nothing has been deployed to " + state.name() + " yet: there are no dynos to restart");
-    }
-    List<DynoName> targets = dynos.restart(state, m.which());
+    List<DynoName> targets = dynos.restart(s, m.which());
     if (targets.isEmpty() && m.which() != null) {
-      return reject(m.replyTo(), "not_found", "Couldn't find that dyno or process type: " + m.which());
+      return refuse(s, m.replyTo(), "not_found", "Couldn't find that dyno or process type: " + m.which());
     }
     api("Restart " + (m.which() == null ? "all dynos" : m.which()) + " by user " + m.user());
-    return reply(m.replyTo(), "Restarting " + targets.size() + " dyno" + (targets.size() == 1 ? "" : "s"), null);
+    return reply(s, m.replyTo(), "Restarting " + targets.size() + " dyno" + (targets.size() == 1 ? "" : "s"), null);
   }
 
-  private Behavior<Command> onStop(Stop m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
+  private Effect<AppEvent, AppState> onStop(AppState s, Stop m) {
+    if (!s.exists() || stopping) {
+      return refuse(s, m.replyTo(), "not_found", "Couldn't find that app.");
     }
     List<DynoName> targets = dynos.stop(m.which());
     if (targets.isEmpty()) {
-      return reject(m.replyTo(), "not_found", "Couldn't find that dyno or process type: " + m.which());
+      return refuse(s, m.replyTo(), "not_found", "Couldn't find that dyno or process type: " + m.which());
     }
     api("Stop " + m.which() + " by user " + m.user());
-    return reply(m.replyTo(), "Stopping " + targets.size() + " dyno" + (targets.size() == 1 ? "" : "s"), null);
+    return reply(s, m.replyTo(), "Stopping " + targets.size() + " dyno" + (targets.size() == 1 ? "" : "s"), null);
   }
 
-  private Behavior<Command> onRunOneOff(RunOneOff m) {
-    if (refuseWhileStopping(m.replyTo())) {
-      return this;
-    }
-    if (state.slug() == null) {
-      return reject(m.replyTo(), "invalid_params", "nothing has been deployed to " + state.name() + " yet: deploy code before running a command");
+  private Effect<AppEvent, AppState> onRunOneOff(AppState s, RunOneOff m) {
+    String refused = needsCode(s, "deploy code before running a command");
+    if (refused != null) {
+      return refuse(s, m.replyTo(), "invalid_params", refused);
     }
     if (m.command() == null || m.command().isBlank()) {
-      return reject(m.replyTo(), "invalid_params", "a one-off dyno needs a command");
+      return refuse(s, m.replyTo(), "invalid_params", "a one-off dyno needs a command");
     }
-    DynoName name = dynos.runOneOff(state, m.command(), m.env() == null ? Map.of() : m.env());
+    DynoName name = dynos.runOneOff(s, m.command(), m.env() == null ? Map.of() : m.env());
     if (name == null) {
-      return reject(m.replyTo(), "conflict", "at most " + AppDynos.MAX_ONE_OFFS + " one-off dynos run at once");
+      return refuse(s, m.replyTo(), "conflict", "at most " + AppDynos.MAX_ONE_OFFS + " one-off dynos run at once");
     }
     api("Starting process with command `" + m.command() + "` by user " + m.user());
-    return reply(m.replyTo(), "Running " + m.command() + " on " + state.name(), name.toString());
+    return reply(s, m.replyTo(), "Running " + m.command() + " on " + s.name(), name.toString());
   }
 
-  private Behavior<Command> onDestroy(Destroy m) {
-    api("Destroy " + state.name() + " by user " + m.user());
-    apply(new AppEvent.Destroyed(m.user(), now()));
-    destroying = true;
-    return beginStop(m.replyTo());
+  /** Null when the app exists, runs, and has code; else why the command cannot run. */
+  private String needsCode(AppState s, String what) {
+    if (!s.exists()) {
+      return "Couldn't find that app.";
+    }
+    if (stopping) {
+      return s.name() + " is stopping";
+    }
+    return s.slug() == null ? "nothing has been deployed to " + s.name() + " yet: " + what : null;
   }
 
-  private Behavior<Command> onShutdown(Shutdown m) {
-    return beginStop(m.replyTo());
-  }
+  // --- stopping ---
 
-  private Behavior<Command> beginStop(ActorRef<Outcome> replyTo) {
+  private Effect<AppEvent, AppState> beginStop(AppState s, ActorRef<Outcome> replyTo) {
     stopReplies.add(replyTo);
     stopping = true;
-    dynos.reconcile(state, true);
-    return stopIfDone();
+    dynos.reconcile(s, true);
+    return stopIfDone(s);
+  }
+
+  private Effect<AppEvent, AppState> stopIfDone(AppState s) {
+    if (stopping && dynos.isEmpty()) {
+      if (s.name() != null) {
+        wiring.router().tell(new Router.UnregisterApp(s.name()));
+      }
+      Outcome done = new Outcome(null, destroying ? "Destroyed " + s.name() : "All dynos of " + s.name() + " are down", null, view(s));
+      stopReplies.forEach(r -> r.tell(done));
+      return Effect().stop();
+    }
+    return Effect().none();
   }
 
   // --- what the dynos report ---
 
-  private Behavior<Command> onDynoChanged(DynoChanged m) {
+  private Effect<AppEvent, AppState> onDynoChanged(AppState s, DynoChanged m) {
     if (dynos.changed(m.status())) {
       wiring.router().tell(new Router.DynoChanged(m.status()));
       wiring.observers().dynos().accept(m.status());
     }
-    return stopIfDone();
+    return stopIfDone(s);
   }
 
-  private Behavior<Command> onDynoStopped(DynoStopped m) {
-    dynos.stopped(m.name());
-    if (!stopping) {
-      dynos.reconcile(state, false); // a stopped formation dyno comes back, as on Heroku
+  private Effect<AppEvent, AppState> onDynoStopped(AppState s, DynoStopped m) {
+    if (m.name() != null) {
+      dynos.stopped(m.name());
     }
-    return stopIfDone();
-  }
-
-  private Behavior<Command> stopIfDone() {
-    if (stopping && dynos.isEmpty()) {
-      wiring.router().tell(new Router.UnregisterApp(state.name()));
-      Outcome done = new Outcome(null, destroying ? "Destroyed " + state.name() : "All dynos of " + state.name() + " are down", null, view());
-      stopReplies.forEach(r -> r.tell(done));
-      return Behaviors.stopped();
+    if (!stopping && s.exists()) {
+      dynos.reconcile(s, false); // a stopped formation dyno comes back, as on Heroku
     }
-    return this;
+    return stopIfDone(s);
   }
 
-  // --- helpers ---
+  // --- carrying the state out ---
 
-  private void release(String description, Map<String, String> config, Slug slug, String user, Instant at) {
-    Release r = new Release(state.nextVersion(), UUID.randomUUID().toString(), description, config, slug, user, at);
-    apply(new AppEvent.Released(r, at));
-    api("Release v" + r.version() + " created by user " + user);
-    tellRouterSettings();
+  /** Router registration, router settings and dynos, as the state asks. */
+  private void carryOut(AppState s) {
+    wiring.router().tell(new Router.RegisterApp(s.name(), wiring.logs()));
+    rollTo(s);
+  }
+
+  /** After a new release: settings to the router, dynos restarted into it. */
+  private void rollTo(AppState s) {
+    tellRouterSettings(s);
+    if (s.slug() != null) {
+      dynos.rollTo(s);
+    } else {
+      dynos.reconcile(s, false); // rolled back to before any deploy: no dynos
+    }
   }
 
   /** The router answers for the app in maintenance mode, and shows its own error pages if it has them. */
-  private void tellRouterSettings() {
-    wiring.router().tell(new Router.AppSettings(state.name(), state.maintenance(),
-        page(state.config().get("MAINTENANCE_PAGE_URL")), page(state.config().get("ERROR_PAGE_URL"))));
+  private void tellRouterSettings(AppState s) {
+    wiring.router().tell(new Router.AppSettings(s.name(), s.maintenance(),
+        page(s.config().get("MAINTENANCE_PAGE_URL")), page(s.config().get("ERROR_PAGE_URL"))));
   }
 
   private static String page(String url) {
     return url == null || url.isBlank() ? null : url;
   }
 
-  private void rollTo() {
-    if (state.slug() != null) {
-      dynos.rollTo(state);
-    } else {
-      dynos.reconcile(state, false); // rolled back to before any deploy: no dynos
-    }
+  private Effect<AppEvent, AppState> reply(AppState s, ActorRef<Outcome> replyTo, String message, String detail) {
+    return Effect().none().thenRun(x -> replyTo.tell(new Outcome(null, message, detail, view(x))));
   }
 
-  private void apply(AppEvent event) {
-    state = state.apply(event);
+  private Effect<AppEvent, AppState> refuse(AppState s, ActorRef<Outcome> replyTo, String error, String message) {
+    return Effect().none().thenRun(x -> replyTo.tell(new Outcome(error, message, null, view(x))));
   }
 
-  private boolean refuseWhileStopping(ActorRef<Outcome> replyTo) {
-    if (stopping) {
-      replyTo.tell(new Outcome("conflict", state.name() + " is " + (destroying ? "being deleted" : "stopping"), null, view()));
-      return true;
-    }
-    return false;
-  }
-
-  private Behavior<Command> reply(ActorRef<Outcome> replyTo, String message, String detail) {
-    replyTo.tell(new Outcome(null, message, detail, view()));
-    return this;
-  }
-
-  private Behavior<Command> reject(ActorRef<Outcome> replyTo, String error, String message) {
-    replyTo.tell(new Outcome(error, message, null, view()));
-    return this;
-  }
-
-  private AppView view() {
-    return new AppView(state, dynos.views(state, wiring.node()));
+  private AppView view(AppState s) {
+    return new AppView(s, dynos.views(s, wiring.node()));
   }
 
   private Instant now() {

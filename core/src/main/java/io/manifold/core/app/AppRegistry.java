@@ -5,11 +5,11 @@ import io.manifold.core.dyno.DynoRuntime;
 import io.manifold.core.dyno.DynoSettings;
 import io.manifold.core.logs.DrainTransport;
 import io.manifold.core.logs.LogChannel;
-import io.manifold.core.logs.LogLine;
 import io.manifold.core.logs.LogSettings;
 import io.manifold.core.routing.Router;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,22 +19,29 @@ import java.util.UUID;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * The apps of a manifold: creates each with its log channel, finds them by name or id, lists
- * them, and forgets an app once it has been destroyed. Bounded at {@code maxApps}.
+ * The apps of a manifold: which exist (stored, so that a restarted manifold finds them again),
+ * each started with its log channel, found by name or id, listed, and forgotten once destroyed.
+ * Bounded at {@code maxApps}.
  */
-public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
+public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command, AppRegistry.Event, AppRegistry.State> {
 
   public sealed interface Command extends CborSerializable {}
 
   /**
    * Creates an app (a Heroku-style name is made when {@code name} is null), deploys {@code slug}
-   * if given, and scales it to {@code formation}.
+   * if given, and scales it to {@code formation}. Answered once the app is stored.
    */
   public record CreateApp(
       String name, String user, Slug slug, Map<String, String> config, Map<String, Integer> formation,
@@ -58,19 +65,51 @@ public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
 
   public record ShutDown(int apps) implements CborSerializable {}
 
+  /** What the registry stores: an app's name and id, given or taken back. */
+  public sealed interface Event extends CborSerializable {}
+
+  public record Registered(String name, String id) implements Event {}
+
+  public record Forgotten(String name) implements Event {}
+
+  /** Name to id of every app that exists. */
+  public record State(Map<String, String> apps) implements CborSerializable {
+    public State {
+      apps = Collections.unmodifiableMap(new LinkedHashMap<>(apps));
+    }
+
+    State apply(Event e) {
+      Map<String, String> next = new LinkedHashMap<>(apps);
+      if (e instanceof Registered r) {
+        next.put(r.name(), r.id());
+      } else if (e instanceof Forgotten f) {
+        next.remove(f.name());
+      }
+      return new State(next);
+    }
+  }
+
   private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
 
   private record AppEnded(String name) implements Internal {}
 
   private record AppStopped(App.Outcome outcome) implements Internal {}
 
+  private record CreateAnswered(App.Outcome outcome, String name, ActorRef<Created> replyTo) implements Internal {}
+
+  /** After a restart: an app found in the registry but never stored (a crash mid-creation) is forgotten. */
+  private record RecoveredView(String name, AppView view) implements Internal {}
+
+  /** How long the registry waits for a new app to be stored. */
+  private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorContext<Command> ctx;
   private final AppWiringFactory wiring;
   private final LogSettings logSettings;
   private final DrainTransport drains;
   private final int maxApps;
   private final SplittableRandom random = new SplittableRandom();
-  private final Map<String, AppHandle> apps = new LinkedHashMap<>();
-  private final Map<String, String> nameById = new HashMap<>();
+  private final Map<String, AppHandle> running = new HashMap<>();
   private final List<ActorRef<ShutDown>> shutdownReplies = new ArrayList<>();
   private int stillStopping = -1;
 
@@ -103,13 +142,16 @@ public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
     }
   }
 
+  public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("AppRegistry");
+
   /** @param drains how log channels deliver to drains */
   public static Behavior<Command> create(AppWiringFactory wiring, LogSettings logSettings, DrainTransport drains, int maxApps) {
     return Behaviors.setup(ctx -> new AppRegistry(ctx, wiring, logSettings, drains, maxApps));
   }
 
   private AppRegistry(ActorContext<Command> ctx, AppWiringFactory wiring, LogSettings logSettings, DrainTransport drains, int maxApps) {
-    super(ctx);
+    super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.ctx = ctx;
     this.wiring = wiring;
     this.logSettings = logSettings;
     this.drains = drains;
@@ -117,106 +159,150 @@ public final class AppRegistry extends AbstractBehavior<AppRegistry.Command> {
   }
 
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(CreateApp.class, this::onCreate)
-        .onMessage(Find.class, this::onFind)
-        .onMessage(ListApps.class, m -> {
-          m.replyTo().tell(new Listed(List.copyOf(apps.values())));
-          return this;
-        })
-        .onMessage(ShutdownAll.class, this::onShutdownAll)
-        .onMessage(AppEnded.class, this::onAppEnded)
-        .onMessage(AppStopped.class, m -> onAppStopped())
+  public State emptyState() {
+    return new State(Map.of());
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      // every stored app starts again and recovers its own events
+      state.apps().forEach((name, id) -> {
+        AppHandle h = start(name, id);
+        ctx.ask(AppView.class, h.app(), CREATE_TIMEOUT, App.GetView::new,
+            (view, failure) -> new RecoveredView(name, view));
+      });
+    }).build();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState()
+        .onCommand(CreateApp.class, this::onCreate)
+        .onCommand(CreateAnswered.class, this::onCreateAnswered)
+        .onCommand(Find.class, (s, m) -> Effect().none().thenRun(x -> m.replyTo().tell(new Found(find(x, m.nameOrId())))))
+        .onCommand(ListApps.class, (s, m) -> Effect().none().thenRun(x -> m.replyTo().tell(new Listed(
+            x.apps().keySet().stream().map(running::get).filter(h -> h != null).toList()))))
+        .onCommand(ShutdownAll.class, this::onShutdownAll)
+        .onCommand(AppStopped.class, (s, m) -> onAppStopped())
+        .onCommand(AppEnded.class, this::onAppEnded)
+        .onCommand(RecoveredView.class, this::onRecoveredView)
         .build();
   }
 
-  private Behavior<Command> onCreate(CreateApp m) {
+  private Effect<Event, State> onCreate(State s, CreateApp m) {
     String name = m.name();
     if (name == null) {
       do {
         name = AppNames.random(random);
-      } while (apps.containsKey(name));
+      } while (s.apps().containsKey(name));
     }
     String problem = AppNames.problem(name);
-    if (problem != null) {
-      m.replyTo().tell(new Created("invalid_params", "Name " + problem, null));
-      return this;
-    }
-    if (apps.containsKey(name)) {
-      m.replyTo().tell(new Created("conflict", "Name " + name + " is already taken", null));
-      return this;
-    }
-    if (stillStopping >= 0) {
-      m.replyTo().tell(new Created("conflict", "the manifold is stopping", null));
-      return this;
-    }
-    if (apps.size() >= maxApps) {
-      m.replyTo().tell(new Created("invalid_params", "this manifold runs " + maxApps + " apps, its limit (manifold.apps.max)", null));
-      return this;
+    String error = problem != null ? "invalid_params"
+        : s.apps().containsKey(name) || running.containsKey(name) ? "conflict"
+        : stillStopping >= 0 ? "conflict"
+        : s.apps().size() >= maxApps ? "invalid_params" : null;
+    if (error != null) {
+      String message = problem != null ? "Name " + problem
+          : s.apps().containsKey(name) || running.containsKey(name) ? "Name " + name + " is already taken"
+          : stillStopping >= 0 ? "the manifold is stopping"
+          : "this manifold runs " + maxApps + " apps, its limit (manifold.apps.max)";
+      return Effect().none().thenRun(x -> m.replyTo().tell(new Created(error, message, null)));
     }
     String id = UUID.randomUUID().toString();
-    ActorRef<LogChannel.Command> logs = getContext().spawn(
+    String chosen = name;
+    return Effect().persist(new Registered(chosen, id)).thenRun(x -> {
+      AppHandle h = start(chosen, id);
+      ctx.ask(App.Outcome.class, h.app(), CREATE_TIMEOUT,
+          r -> new App.Create(id, chosen, m.user(), m.config(), m.slug(), m.formation(), r),
+          (outcome, failure) -> new CreateAnswered(
+              outcome != null ? outcome : new App.Outcome("service_unavailable", "the app was not stored in time: " + failure, null, null),
+              chosen, m.replyTo()));
+    });
+  }
+
+  private Effect<Event, State> onCreateAnswered(State s, CreateAnswered m) {
+    if (m.outcome().accepted()) {
+      return Effect().none().thenRun(x -> m.replyTo().tell(new Created(null, m.outcome().message(), running.get(m.name()))));
+    }
+    // not stored: take the name back
+    AppHandle h = running.remove(m.name());
+    if (h != null) {
+      ctx.stop(h.app());
+      ctx.stop(h.logs());
+    }
+    return Effect().persist(new Forgotten(m.name()))
+        .thenRun(x -> m.replyTo().tell(new Created(m.outcome().error(), m.outcome().message(), null)));
+  }
+
+  private Effect<Event, State> onRecoveredView(State s, RecoveredView m) {
+    if (m.view() == null || m.view().state().exists()) {
+      return Effect().none();
+    }
+    AppHandle h = running.remove(m.name());
+    if (h != null) {
+      ctx.stop(h.app());
+      ctx.stop(h.logs());
+    }
+    return s.apps().containsKey(m.name()) ? Effect().persist(new Forgotten(m.name())) : Effect().none();
+  }
+
+  /** Starts an app's log channel and the app itself (which recovers, or waits to be created). */
+  private AppHandle start(String name, String id) {
+    ActorRef<LogChannel.Command> logs = ctx.spawn(
         LogChannel.create(name, logSettings, drains, wiring.observers().logs().apply(name)), "logs-" + name);
-    AppWiring appWiring = wiring.wiringFor(logs);
-    Instant now = appWiring.dynoSettings().clock().instant();
-    Release first = new Release(1, UUID.randomUUID().toString(), "Initial release", m.config(), null, m.user(), now);
-    logs.tell(new LogChannel.Publish(LogLine.app(now, "api", "Initial release by user " + m.user())));
-    logs.tell(new LogChannel.Publish(LogLine.app(now, "api", "Release v1 created by user " + m.user())));
-    ActorRef<App.Command> app = getContext().spawn(
-        App.create(List.of(new AppEvent.Created(id, name, m.user(), now), new AppEvent.Released(first, now)), appWiring),
-        "app-" + name);
-    getContext().watchWith(app, new AppEnded(name));
-    ActorRef<App.Outcome> ignore = getContext().getSystem().ignoreRef();
-    if (m.slug() != null) {
-      app.tell(new App.Deploy(m.slug(), m.user(), ignore));
-    }
-    if (m.formation() != null && !m.formation().isEmpty()) {
-      Map<String, Quantity> q = new LinkedHashMap<>();
-      m.formation().forEach((type, n) -> q.put(type, Quantity.absolute(n)));
-      app.tell(new App.Scale(q, Map.of(), m.user(), ignore));
-    }
-    AppHandle handle = new AppHandle(name, id, app, logs);
-    apps.put(name, handle);
-    nameById.put(id, name);
-    m.replyTo().tell(new Created(null, "Created " + name, handle));
-    return this;
+    ActorRef<App.Command> app = ctx.spawn(App.create(name, wiring.wiringFor(logs)), "app-" + name);
+    ctx.watchWith(app, new AppEnded(name));
+    AppHandle h = new AppHandle(name, id, app, logs);
+    running.put(name, h);
+    return h;
   }
 
-  private Behavior<Command> onFind(Find m) {
-    String name = apps.containsKey(m.nameOrId()) ? m.nameOrId() : nameById.get(m.nameOrId());
-    m.replyTo().tell(new Found(name == null ? null : apps.get(name)));
-    return this;
+  private AppHandle find(State s, String nameOrId) {
+    if (s.apps().containsKey(nameOrId)) {
+      return running.get(nameOrId);
+    }
+    return s.apps().entrySet().stream().filter(e -> e.getValue().equals(nameOrId)).findFirst()
+        .map(e -> running.get(e.getKey())).orElse(null);
   }
 
-  private Behavior<Command> onAppEnded(AppEnded m) {
-    AppHandle gone = apps.remove(m.name());
+  /** An app stopped: destroyed (forget it), or stopped with the node (keep it). */
+  private Effect<Event, State> onAppEnded(State s, AppEnded m) {
+    AppHandle gone = running.remove(m.name());
     if (gone != null) {
-      nameById.remove(gone.id());
-      getContext().stop(gone.logs());
+      ctx.stop(gone.logs());
       wiring.observers().appGone().accept(gone.name());
     }
-    return this;
+    if (stillStopping < 0 && s.apps().containsKey(m.name())) {
+      return Effect().persist(new Forgotten(m.name()));
+    }
+    return Effect().none();
   }
 
-  private Behavior<Command> onShutdownAll(ShutdownAll m) {
+  private Effect<Event, State> onShutdownAll(State s, ShutdownAll m) {
     shutdownReplies.add(m.replyTo());
     if (stillStopping < 0) {
-      stillStopping = apps.size();
-      ActorRef<App.Outcome> done = getContext().messageAdapter(App.Outcome.class, AppStopped::new);
-      apps.values().forEach(h -> h.app().tell(new App.Shutdown(done)));
+      stillStopping = running.size();
+      ActorRef<App.Outcome> done = ctx.messageAdapter(App.Outcome.class, AppStopped::new);
+      running.values().forEach(h -> h.app().tell(new App.Shutdown(done)));
     }
-    return stillStopping == 0 ? answerShutdown() : this;
+    return stillStopping == 0 ? answerShutdown() : Effect().none();
   }
 
-  private Behavior<Command> onAppStopped() {
+  private Effect<Event, State> onAppStopped() {
     stillStopping--;
-    return stillStopping <= 0 ? answerShutdown() : this;
+    return stillStopping <= 0 ? answerShutdown() : Effect().none();
   }
 
-  private Behavior<Command> answerShutdown() {
-    shutdownReplies.forEach(r -> r.tell(new ShutDown(apps.size())));
+  private Effect<Event, State> answerShutdown() {
+    int apps = running.size();
+    List<ActorRef<ShutDown>> replies = List.copyOf(shutdownReplies);
     shutdownReplies.clear();
-    return this;
+    return Effect().none().thenRun(x -> replies.forEach(r -> r.tell(new ShutDown(apps))));
   }
 }

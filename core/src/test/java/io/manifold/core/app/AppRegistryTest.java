@@ -29,19 +29,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The registry; each test has an actor system (and so an in-memory journal) of its own. */
 @ExtendWith(LogCapturingExtension.class)
 class AppRegistryTest {
-  static final ActorTestKit kit = ActorTestKit.create();
   static final ProcessRuntime runtime = new ProcessRuntime(Duration.ofMillis(50), Duration.ofSeconds(5));
   static final DynoSettings settings = new DynoSettings(Duration.ofSeconds(60), Duration.ofSeconds(3), RestartBackoff.HEROKU, Clock.systemUTC());
+  static ActorTestKit kit;
+
+  @org.junit.jupiter.api.BeforeEach
+  void startKit() {
+    kit = ActorTestKit.create();
+    router = kit.createTestProbe();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void stopKit() {
+    kit.shutdownTestKit();
+  }
 
   @AfterAll
   static void stop() {
-    kit.shutdownTestKit();
     runtime.close();
   }
 
-  private final TestProbe<Router.Command> router = kit.createTestProbe();
+  private TestProbe<Router.Command> router;
 
   private ActorRef<AppRegistry.Command> registry(int max) {
     return kit.spawn(AppRegistry.create(AppRegistry.AppWiringFactory.of(runtime, settings, router.getRef(), "local"),
@@ -125,6 +136,41 @@ class AppRegistryTest {
     h.logs().tell(new LogChannel.Fetch(LogFilter.ALL, 1, probe.getRef()));
     probe.expectNoMessage(Duration.ofMillis(200)); // the channel is gone with the app
     assertNotNull(create(registry, "shortlived", null, Map.of()).handle());
+  }
+
+  @Test
+  void aRestartedRegistryStartsItsAppsAgainWithTheirState(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("Procfile"), "worker: exec sleep 992\n");
+    ActorRef<AppRegistry.Command> registry = registry(5);
+    AppHandle first = create(registry, "kept", Slug.fromDirectory(dir, Instant.now()), Map.of("worker", 1)).handle();
+    TestProbe<App.Outcome> scaled = kit.createTestProbe();
+    first.app().tell(new App.Scale(Map.of("worker", Quantity.absolute(2)), Map.of(), "me@example.com", scaled.getRef()));
+    assertTrue(scaled.receiveMessage().accepted());
+    TestProbe<AppRegistry.ShutDown> down = kit.createTestProbe();
+    registry.tell(new AppRegistry.ShutdownAll(down.getRef()));
+    down.receiveMessage(Duration.ofSeconds(20));
+    kit.stop(registry);
+
+    ActorRef<AppRegistry.Command> again = registry(5);
+    AppHandle found = null;
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (found == null && System.nanoTime() < deadline) {
+      found = find(again, "kept");
+      Processes.sleep(20);
+    }
+    assertNotNull(found, "the app is found again");
+    assertEquals(first.id(), found.id());
+    TestProbe<AppView> view = kit.createTestProbe();
+    found.app().tell(new App.GetView(view.getRef()));
+    assertEquals(2, view.receiveMessage().state().quantity("worker"));
+    deadline = System.nanoTime() + 10_000_000_000L;
+    while (Processes.descendants().stream().filter(p -> p.contains("sleep 992")).count() < 2 && System.nanoTime() < deadline) {
+      Processes.sleep(20);
+    }
+    assertEquals(2, Processes.descendants().stream().filter(p -> p.contains("sleep 992")).count(), "its dynos are back");
+    TestProbe<AppRegistry.ShutDown> done = kit.createTestProbe();
+    again.tell(new AppRegistry.ShutdownAll(done.getRef()));
+    done.receiveMessage(Duration.ofSeconds(20));
   }
 
   @Test

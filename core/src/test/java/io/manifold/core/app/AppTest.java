@@ -64,17 +64,14 @@ class AppTest {
   private final LogProbe logs = new LogProbe(kit);
   private final TestProbe<Router.Command> router = kit.createTestProbe();
 
-  /** A new app with v1 (config GREETING=hi), then the slug deployed and the formation scaled. */
+  private static final java.util.concurrent.atomic.AtomicInteger apps = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A new app (each test its own, as the journal is shared): v1 with GREETING=hi, then the slug deployed and scaled. */
   private ActorRef<App.Command> start(Map<String, Integer> formation) {
-    Instant now = Instant.now();
-    Release first = new Release(1, "r1", "Initial release", Map.of("GREETING", "hi"), null, USER, now);
-    ActorRef<App.Command> app = kit.spawn(App.create(
-        List.of(new AppEvent.Created("id-1", "shop", USER, now), new AppEvent.Released(first, now)),
+    ActorRef<App.Command> app = kit.spawn(App.create("shop-" + apps.incrementAndGet(),
         new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local")));
-    assertTrue(ask(app, r -> new App.Deploy(slug, USER, r)).accepted());
-    Map<String, Quantity> q = new HashMap<>();
-    formation.forEach((type, n) -> q.put(type, Quantity.absolute(n)));
-    assertTrue(ask(app, r -> new App.Scale(q, Map.of(), USER, r)).accepted());
+    App.Outcome created = ask(app, r -> new App.Create("id-" + apps.get(), "shop", USER, Map.of("GREETING", "hi"), slug, formation, r));
+    assertTrue(created.accepted(), created.message());
     return app;
   }
 
@@ -112,6 +109,8 @@ class AppTest {
   @Test
   void aDeployIsAReleaseWithTheSlugAndItsProcessTypesMakeTheFormation() {
     ActorRef<App.Command> app = start(Map.of("worker", 2));
+    logs.await("app[api]: Initial release by user " + USER);
+    logs.await("app[api]: Release v1 created by user " + USER);
     logs.await("app[api]: Deploy " + slug.shortId() + " by user " + USER);
     logs.await("app[api]: Release v2 created by user " + USER);
     logs.await("app[api]: Scale to worker=2 by user " + USER);
@@ -240,16 +239,50 @@ class AppTest {
 
   @Test
   void aBlankAppHasNoDynosAndRefusesCommandsThatNeedCode() {
-    Instant now = Instant.now();
-    ActorRef<App.Command> app = kit.spawn(App.create(
-        List.of(new AppEvent.Created("id-2", "blank", USER, now),
-            new AppEvent.Released(new Release(1, "r1", "Initial release", Map.of(), null, USER, now), now)),
-        new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local")));
+    ActorRef<App.Command> app = kit.spawn(App.create("blank", new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local")));
+    assertTrue(ask(app, r -> new App.Create("id-blank", "blank", USER, Map.of(), null, Map.of(), r)).accepted());
     assertEquals("invalid_params", ask(app, r -> new App.Scale(Map.of("web", Quantity.absolute(1)), Map.of(), USER, r)).error());
     assertEquals("invalid_params", ask(app, r -> new App.RunOneOff("ls", Map.of(), USER, r)).error());
     assertNull(awaitView(app, v -> true).state().slug());
     App.Outcome destroyed = ask(app, r -> new App.Destroy(USER, r));
     assertTrue(destroyed.accepted() && destroyed.view().state().destroyed());
+  }
+
+  @Test
+  void aRestartedAppRecoversItsStateFromItsEventsAndBringsItsDynosBack() {
+    AppWiring wiring = new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local");
+    ActorRef<App.Command> app = kit.spawn(App.create("durable", wiring));
+    assertTrue(ask(app, r -> new App.Create("id-durable", "durable", USER, Map.of("GREETING", "hi"), slug, Map.of("worker", 2), r)).accepted());
+    assertTrue(ask(app, r -> new App.SetConfig(Map.of("GREETING", "v3"), USER, r)).accepted());
+    assertTrue(ask(app, r -> new App.Rollback(2, USER, r)).accepted());
+    assertTrue(ask(app, r -> new App.Scale(Map.of("clock", Quantity.absolute(1)), Map.of("worker", "Standard-2X"), USER, r)).accepted());
+    assertTrue(ask(app, r -> new App.SetMaintenance(true, USER, r)).accepted());
+    AppState before = awaitView(app, v -> allUp(v, 3)).state();
+    assertTrue(ask(app, App.Shutdown::new).accepted());
+
+    ActorRef<App.Command> again = kit.spawn(App.create("durable", wiring));
+    AppView after = awaitView(again, v -> allUp(v, 3));
+    assertEquals(before, after.state(), "the same state, from the journal");
+    assertEquals(List.of(1, 2, 3, 4), after.state().releases().stream().map(Release::version).toList());
+    assertEquals("conflict", ask(again, r -> new App.Create("id-x", "durable", USER, Map.of(), null, Map.of(), r)).error());
+    assertTrue(ask(again, App.Shutdown::new).accepted());
+  }
+
+  @Test
+  void aDestroyedAppStaysDestroyedAndItsNameCanBeCreatedAgain() {
+    AppWiring wiring = new AppWiring(runtime, settings, logs.ref(), router.getRef(), "local");
+    ActorRef<App.Command> app = kit.spawn(App.create("phoenix", wiring));
+    assertTrue(ask(app, r -> new App.Create("id-p1", "phoenix", USER, Map.of("OLD", "1"), slug, Map.of("worker", 1), r)).accepted());
+    assertTrue(ask(app, r -> new App.Destroy(USER, r)).accepted());
+    ActorRef<App.Command> again = kit.spawn(App.create("phoenix", wiring));
+    assertTrue(!awaitView(again, v -> true).state().exists());
+    assertEquals("not_found", ask(again, r -> new App.Scale(Map.of("worker", Quantity.absolute(1)), Map.of(), USER, r)).error());
+    App.Outcome reborn = ask(again, r -> new App.Create("id-p2", "phoenix", USER, Map.of(), null, Map.of(), r));
+    assertTrue(reborn.accepted(), reborn.message());
+    assertEquals("id-p2", reborn.view().state().id());
+    assertEquals(Map.of(), reborn.view().state().config(), "nothing of the old app comes back");
+    assertEquals(1, reborn.view().state().current().version());
+    assertTrue(ask(again, App.Shutdown::new).accepted());
   }
 
   @Test

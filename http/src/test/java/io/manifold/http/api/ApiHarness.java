@@ -62,7 +62,8 @@ final class ApiHarness implements AutoCloseable {
   }
 
   ApiHarness(Config overrides) throws Exception {
-    Config config = overrides.withFallback(ConfigFactory.parseMap(Map.of("manifold.user", USER))).withFallback(ConfigFactory.load());
+    Config config = overrides.withFallback(ConfigFactory.parseMap(Map.of("manifold.user", USER)))
+        .withFallback(ConfigFactory.load("application-test"));
     kit = ActorTestKit.create("api", config);
     Config m = config.getConfig("manifold");
     DynoSettings dynos = DynoSettings.fromConfig(m).withStopGrace(Duration.ofSeconds(3));
