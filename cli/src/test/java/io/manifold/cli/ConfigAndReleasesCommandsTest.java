@@ -26,7 +26,7 @@ class ConfigAndReleasesCommandsTest {
   static void start() throws Exception {
     manifold = new CliHarness();
     code = CliHarness.code(dir, "shop", "worker: echo hi; exec sleep 600\n");
-    for (String app : List.of("configured", "released", "maintained", "drained")) {
+    for (String app : List.of("configured", "released", "maintained", "drained", "guarded")) {
       manifold.node.createApp(app, code, Map.of(), Map.of("worker", 1));
     }
   }
@@ -143,6 +143,14 @@ class ConfigAndReleasesCommandsTest {
     CliHarness.Run unknown = manifold.run("drains:remove", "-a", "drained", "d.nope");
     assertEquals(2, unknown.status(), unknown.toString());
     assertEquals("manifold: Couldn't find that log drain.\nError ID: not_found\n", unknown.err());
+  }
+
+  @Test
+  void aWrongTokenIsRefusedAndChangesNothing() throws Exception {
+    CliHarness.Run r = CliHarness.runAsGiven("config:set", "--api", manifold.node.apiUrl(), "--token", "wrong", "-a", "guarded", "X=1");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals("Setting X and restarting ⬢ guarded... !\nmanifold: Invalid credentials provided.\nError ID: unauthorized\n", r.err());
+    assertTrue(manifold.get("/apps/guarded/config-vars").isEmpty());
   }
 
   private static String token(int i) throws Exception {
