@@ -79,7 +79,10 @@ final class LogStream implements AutoCloseable {
     }
   }
 
-  /** Ends the stream: a {@link #read} in progress returns. */
+  /**
+   * Ends the stream: a {@link #read} in progress returns. This, not an interrupt, is how to stop a
+   * read on another thread: the JDK's response body does not heed interrupts, but closing it does.
+   */
   @Override
   public void close() {
     closed = true;
