@@ -3,8 +3,6 @@ package io.manifold.cli;
 import io.manifold.core.logs.LogLine;
 import io.manifold.core.logs.TailSession;
 import java.io.PrintStream;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -16,18 +14,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * never the manifold's speed.
  */
 final class ConsolePrinter {
-  private static final String[] PALETTE = {"36", "33", "32", "35", "34", "96", "93", "92", "95", "94", "91"};
-  private static final String RESET = "\u001b[0m";
-
   private ConsolePrinter() {}
 
   /** @param lastPrinted the last line printed, so that shutdown can wait for the printer to catch up */
   static Behavior<TailSession.Event> create(PrintStream out, boolean colour, AtomicReference<LogLine> lastPrinted) {
-    Map<String, String> colours = new HashMap<>();
+    LogColours colours = new LogColours();
     return Behaviors.receive(TailSession.Event.class)
         .onMessage(TailSession.Batch.class, batch -> {
           for (LogLine line : batch.lines()) {
-            out.println(colour ? coloured(line, colours) : line.format());
+            out.println(colour ? colours.colour(line.format()) : line.format());
           }
           out.flush();
           if (!batch.lines().isEmpty()) {
@@ -41,16 +36,5 @@ final class ConsolePrinter {
           return Behaviors.stopped();
         })
         .build();
-  }
-
-  private static String coloured(LogLine line, Map<String, String> colours) {
-    String key = line.process().startsWith("web") || line.process().contains(".") ? line.process() : line.source() + line.process();
-    String c = colours.computeIfAbsent(key, k -> PALETTE[colours.size() % PALETTE.length]);
-    String formatted = line.format();
-    int tagEnd = formatted.indexOf(": ", formatted.indexOf('[')) + 1;
-    int timeEnd = formatted.indexOf(' ');
-    return "\u001b[2m" + formatted.substring(0, timeEnd) + RESET
-        + "\u001b[" + c + "m" + formatted.substring(timeEnd, tagEnd) + RESET
-        + formatted.substring(tagEnd);
   }
 }
