@@ -43,6 +43,7 @@ final class CliHarness implements AutoCloseable {
     // as Main does: SLF4J's notes on its own start are not the test's business
     System.setProperty("slf4j.internal.verbosity", "ERROR");
     node = LocalManifold.start(ConfigFactory.parseMap(Map.of(
+        "manifold.db.url", "memory",
         "manifold.router.port", 0,
         "manifold.api.port", 0,
         "manifold.api.token", TOKEN,
