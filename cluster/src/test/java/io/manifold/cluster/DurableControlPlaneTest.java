@@ -79,6 +79,7 @@ class DurableControlPlaneTest {
       assertTrue(ask(m, h.app(), (ActorRef<App.Outcome> r) -> new App.SetConfig(Map.of("GREETING", "v4"), "durable@manifold.test", r)).accepted());
       assertTrue(ask(m, h.app(), (ActorRef<App.Outcome> r) -> new App.Rollback(3, "durable@manifold.test", r)).accepted());
       assertTrue(ask(m, h.app(), (ActorRef<App.Outcome> r) -> new App.SetMaintenance(true, "durable@manifold.test", r)).accepted());
+      assertTrue(ask(m, h.app(), (ActorRef<App.Outcome> r) -> new App.AddDrain("https://127.0.0.1:9/drain", "durable@manifold.test", r)).accepted());
       m.createApp("second", code, Map.of(), Map.of());
       before = awaitView(m, h, v -> dynosUp(v) == 3).state();
       assertTrue(m.database().startsWith("H2 file " + data), m.database());
@@ -98,6 +99,7 @@ class DurableControlPlaneTest {
       assertEquals(List.of(1, 2, 3, 4, 5), after.state().releases().stream().map(Release::version).toList());
       assertEquals("Rollback to v3", after.state().current().description());
       assertEquals(Map.of("GREETING", "v3"), after.state().config());
+      assertEquals("https://127.0.0.1:9/drain", after.state().drains().get(0).url(), "drains are kept with the app");
       assertTrue(m.app("second") != null);
 
       // rolling back to any earlier release still works

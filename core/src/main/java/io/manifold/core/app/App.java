@@ -82,6 +82,12 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
   public record RunOneOff(String command, Map<String, String> env, String user, ActorRef<Outcome> replyTo)
       implements Command {}
 
+  /** Adds a log drain; {@link Outcome#message()} is the new drain's id. */
+  public record AddDrain(String url, String user, ActorRef<Outcome> replyTo) implements Command {}
+
+  /** Removes a log drain named by its id, URL or token; {@link Outcome#message()} is its id. */
+  public record RemoveDrain(String which, String user, ActorRef<Outcome> replyTo) implements Command {}
+
   /** Stops every dyno and deletes the app. */
   public record Destroy(String user, ActorRef<Outcome> replyTo) implements Command {}
 
@@ -179,6 +185,8 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
         .onCommand(Rollback.class, (s, m) -> change(s, m.replyTo(), AppChanges.rollback(s, m.version(), m.user(), now()), this::rollTo))
         .onCommand(SetMaintenance.class, (s, m) -> change(s, m.replyTo(),
             AppChanges.maintenance(s, m.on(), m.user(), now()), this::tellRouterSettings))
+        .onCommand(AddDrain.class, (s, m) -> change(s, m.replyTo(), AppChanges.addDrain(s, m.url(), m.user(), now()), this::tellDrains))
+        .onCommand(RemoveDrain.class, (s, m) -> change(s, m.replyTo(), AppChanges.removeDrain(s, m.which(), m.user(), now()), this::tellDrains))
         .onCommand(Restart.class, this::onRestart)
         .onCommand(Stop.class, this::onStop)
         .onCommand(RunOneOff.class, this::onRunOneOff)
@@ -344,7 +352,13 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
   /** Router registration, router settings and dynos, as the state asks. */
   private void carryOut(AppState s) {
     wiring.router().tell(new Router.RegisterApp(s.name(), wiring.logs()));
+    tellDrains(s);
     rollTo(s);
+  }
+
+  /** The log channel delivers to the drains the app keeps. */
+  private void tellDrains(AppState s) {
+    wiring.logs().tell(new LogChannel.SetDrains(s.drains()));
   }
 
   /** After a new release: settings to the router, dynos restarted into it. */

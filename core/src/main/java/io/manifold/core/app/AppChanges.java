@@ -200,6 +200,38 @@ final class AppChanges {
     return c.done("Maintenance mode " + (on ? "on" : "off"));
   }
 
+  /** Heroku's limit of drains per app. */
+  static final int MAX_DRAINS = 5;
+
+  static Change addDrain(AppState state, String url, String user, Instant now) {
+    String u = url == null ? "" : url.strip();
+    if (!u.matches("https?://[^\\s/]+(/\\S*)?")) {
+      return Change.refuse("invalid_params", "expected an https:// (or http://) drain URL, but found '" + u + "'; syslog drains are not supported");
+    }
+    if (state.drains().stream().anyMatch(d -> d.url().equals(u))) {
+      return Change.refuse("conflict", "Url has already been taken");
+    }
+    if (state.drains().size() >= MAX_DRAINS) {
+      return Change.refuse("invalid_params", "an app has at most " + MAX_DRAINS + " drains");
+    }
+    AppChanges c = new AppChanges(state, now);
+    io.manifold.core.logs.Drain drain = new io.manifold.core.logs.Drain(UUID.randomUUID().toString(), u, "d." + UUID.randomUUID(), now);
+    c.emit(new AppEvent.DrainAdded(drain, user, now));
+    return new Change(List.copyOf(c.events), List.of(), drain.id(), null);
+  }
+
+  /** A drain named by its id, URL or token. */
+  static Change removeDrain(AppState state, String which, String user, Instant now) {
+    io.manifold.core.logs.Drain found = state.drains().stream()
+        .filter(d -> d.id().equals(which) || d.url().equals(which) || d.token().equals(which)).findFirst().orElse(null);
+    if (found == null) {
+      return Change.refuse("not_found", "Couldn't find that log drain.");
+    }
+    AppChanges c = new AppChanges(state, now);
+    c.emit(new AppEvent.DrainRemoved(found.id(), user, now));
+    return new Change(List.copyOf(c.events), List.of(), found.id(), null);
+  }
+
   static Change destroy(AppState state, String user, Instant now) {
     AppChanges c = new AppChanges(state, now);
     c.lines.add("Destroy " + state.name() + " by user " + user);

@@ -22,4 +22,8 @@ public sealed interface AppEvent extends CborSerializable {
   record MaintenanceChanged(boolean on, String user, Instant at) implements AppEvent {}
 
   record Destroyed(String user, Instant at) implements AppEvent {}
+
+  record DrainAdded(io.manifold.core.logs.Drain drain, String user, Instant at) implements AppEvent {}
+
+  record DrainRemoved(String id, String user, Instant at) implements AppEvent {}
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param quantities process type to quantity, for the types of the current release's slug
  * @param sizes process type to dyno size
  * @param formationUpdated when each type was last scaled
+ * @param drains the app's log drains (Logplex keeps them with the app)
  */
 public record AppState(
     String id,
@@ -30,7 +31,8 @@ public record AppState(
     List<Release> releases,
     Map<String, Integer> quantities,
     Map<String, String> sizes,
-    Map<String, Instant> formationUpdated) implements CborSerializable {
+    Map<String, Instant> formationUpdated,
+    List<io.manifold.core.logs.Drain> drains) implements CborSerializable {
 
   /** Releases kept; older ones can no longer be rolled back to. */
   public static final int MAX_RELEASES = 1_000;
@@ -41,11 +43,12 @@ public record AppState(
     quantities = Collections.unmodifiableMap(new LinkedHashMap<>(quantities));
     sizes = Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
     formationUpdated = Collections.unmodifiableMap(new LinkedHashMap<>(formationUpdated));
+    drains = drains == null ? List.of() : List.copyOf(drains); // snapshots from before drains were kept have none
   }
 
   /** The state before the first event. */
   public static AppState empty() {
-    return new AppState(null, null, null, null, false, false, List.of(), Map.of(), Map.of(), Map.of());
+    return new AppState(null, null, null, null, false, false, List.of(), Map.of(), Map.of(), Map.of(), List.of());
   }
 
   public boolean exists() {
@@ -96,15 +99,23 @@ public record AppState(
   public AppState apply(AppEvent event) {
     // Java 17: no pattern matching in switch yet
     if (event instanceof AppEvent.Created c) {
-      return new AppState(c.id(), c.name(), c.at(), c.at(), false, false, List.of(), Map.of(), Map.of(), Map.of());
+      return new AppState(c.id(), c.name(), c.at(), c.at(), false, false, List.of(), Map.of(), Map.of(), Map.of(), List.of());
     } else if (event instanceof AppEvent.Released r) {
       return withRelease(r.release(), r.at());
     } else if (event instanceof AppEvent.Scaled s) {
       return scaled(s);
     } else if (event instanceof AppEvent.MaintenanceChanged m) {
-      return new AppState(id, name, createdAt, m.at(), m.on(), destroyed, releases, quantities, sizes, formationUpdated);
+      return new AppState(id, name, createdAt, m.at(), m.on(), destroyed, releases, quantities, sizes, formationUpdated, drains);
     } else if (event instanceof AppEvent.Destroyed d) {
-      return new AppState(id, name, createdAt, d.at(), maintenance, true, releases, quantities, sizes, formationUpdated);
+      return new AppState(id, name, createdAt, d.at(), maintenance, true, releases, quantities, sizes, formationUpdated, drains);
+    } else if (event instanceof AppEvent.DrainAdded a) {
+      List<io.manifold.core.logs.Drain> next = new ArrayList<>(drains);
+      next.add(a.drain());
+      return new AppState(id, name, createdAt, a.at(), maintenance, destroyed, releases, quantities, sizes, formationUpdated, next);
+    } else if (event instanceof AppEvent.DrainRemoved r) {
+      List<io.manifold.core.logs.Drain> next = new ArrayList<>(drains);
+      next.removeIf(d -> d.id().equals(r.id()));
+      return new AppState(id, name, createdAt, r.at(), maintenance, destroyed, releases, quantities, sizes, formationUpdated, next);
     }
     throw new IllegalArgumentException("unknown app event " + event);
   }
@@ -126,7 +137,7 @@ public record AppState(
         u.put(type, formationUpdated.getOrDefault(type, at));
       }
     }
-    return new AppState(id, name, createdAt, at, maintenance, destroyed, next, q, s, u);
+    return new AppState(id, name, createdAt, at, maintenance, destroyed, next, q, s, u, drains);
   }
 
   private AppState scaled(AppEvent.Scaled e) {
@@ -141,6 +152,6 @@ public record AppState(
       s.put(type, size);
       u.put(type, e.at());
     });
-    return new AppState(id, name, createdAt, e.at(), maintenance, destroyed, releases, q, s, u);
+    return new AppState(id, name, createdAt, e.at(), maintenance, destroyed, releases, q, s, u, drains);
   }
 }

@@ -1,7 +1,6 @@
 package io.manifold.core.logs;
 
 import io.manifold.core.CborSerializable;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,25 +55,15 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
     }
   }
 
-  /** Adds an HTTPS drain ({@code http} on 127.0.0.1 too); at most {@link #MAX_DRAINS} per app. */
-  public record AddDrain(String url, ActorRef<DrainReply> replyTo) implements Command {}
-
-  /** Removes a drain, named by its id, its URL or its token. */
-  public record RemoveDrain(String idUrlOrToken, ActorRef<DrainReply> replyTo) implements Command {}
-
-  public record ListDrains(ActorRef<Drains> replyTo) implements Command {}
-
-  /** {@code error} null when done, else a Heroku error id. */
-  public record DrainReply(String error, String message, Drain drain) implements CborSerializable {}
-
-  public record Drains(List<Drain> drains) implements CborSerializable {}
+  /**
+   * The drains to deliver to (the app keeps them, and says so after each change and after a
+   * restart): new ones start, gone ones stop, the others go on.
+   */
+  public record SetDrains(List<Drain> drains) implements Command {}
 
   private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
 
   private record TailEnded(ActorRef<TailSession.Command> session) implements Internal {}
-
-  /** Heroku's limit of drains per app. */
-  public static final int MAX_DRAINS = 5;
 
   private final String app;
   private final LogSettings settings;
@@ -83,7 +71,6 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   private final LogCounters counters;
   private final ArrayDeque<Entry> history;
   private final Set<ActorRef<TailSession.Command>> tails = new HashSet<>();
-  private final Map<String, Drain> drains = new LinkedHashMap<>();
   private final Map<String, ActorRef<DrainSession.Command>> drainSessions = new LinkedHashMap<>();
   private long seq;
   private long started;
@@ -117,12 +104,7 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(Tail.class, this::onTail)
         .onMessage(TailEnded.class, this::onTailEnded)
-        .onMessage(AddDrain.class, this::onAddDrain)
-        .onMessage(RemoveDrain.class, this::onRemoveDrain)
-        .onMessage(ListDrains.class, m -> {
-          m.replyTo().tell(new Drains(List.copyOf(drains.values())));
-          return this;
-        })
+        .onMessage(SetDrains.class, this::onSetDrains)
         .build();
   }
 
@@ -171,39 +153,16 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
     return this;
   }
 
-  private Behavior<Command> onAddDrain(AddDrain m) {
-    String url = m.url() == null ? "" : m.url().strip();
-    if (!url.matches("https?://[^\\s/]+(/\\S*)?")) {
-      m.replyTo().tell(new DrainReply("invalid_params",
-          "expected an https:// (or http://) drain URL, but found '" + url + "'; syslog drains are not supported", null));
-      return this;
+  private Behavior<Command> onSetDrains(SetDrains m) {
+    Map<String, Drain> wanted = new LinkedHashMap<>();
+    m.drains().forEach(d -> wanted.put(d.id(), d));
+    for (String id : List.copyOf(drainSessions.keySet())) {
+      if (!wanted.containsKey(id)) {
+        getContext().stop(drainSessions.remove(id));
+      }
     }
-    if (drains.values().stream().anyMatch(d -> d.url().equals(url))) {
-      m.replyTo().tell(new DrainReply("conflict", "Url has already been taken", null));
-      return this;
-    }
-    if (drains.size() >= MAX_DRAINS) {
-      m.replyTo().tell(new DrainReply("invalid_params", "an app has at most " + MAX_DRAINS + " drains", null));
-      return this;
-    }
-    Drain drain = new Drain(UUID.randomUUID().toString(), url, "d." + UUID.randomUUID(), Clock.systemUTC().instant());
-    drains.put(drain.id(), drain);
-    drainSessions.put(drain.id(), getContext().spawn(DrainSession.create(drain, app, transport, counters), "drain-" + (++started)));
-    m.replyTo().tell(new DrainReply(null, "Added drain " + url, drain));
-    return this;
-  }
-
-  private Behavior<Command> onRemoveDrain(RemoveDrain m) {
-    Drain found = drains.values().stream()
-        .filter(d -> d.id().equals(m.idUrlOrToken()) || d.url().equals(m.idUrlOrToken()) || d.token().equals(m.idUrlOrToken()))
-        .findFirst().orElse(null);
-    if (found == null) {
-      m.replyTo().tell(new DrainReply("not_found", "Couldn't find that log drain.", null));
-      return this;
-    }
-    drains.remove(found.id());
-    getContext().stop(drainSessions.remove(found.id()));
-    m.replyTo().tell(new DrainReply(null, "Removed drain " + found.url(), found));
+    wanted.forEach((id, drain) -> drainSessions.computeIfAbsent(id,
+        x -> getContext().spawn(DrainSession.create(drain, app, transport, counters), "drain-" + (++started))));
     return this;
   }
 

@@ -44,13 +44,15 @@ class AppEventSerializationTest {
         new AppEvent.Released(r, t),
         new AppEvent.Scaled(Map.of("web", 3), Map.of("web", "Standard-2X"), "me", t),
         new AppEvent.MaintenanceChanged(true, "me", t),
+        new AppEvent.DrainAdded(new io.manifold.core.logs.Drain("d1", "https://logs.example/x", "d.t", t), "me", t),
+        new AppEvent.DrainRemoved("d1", "me", t),
         new AppEvent.Destroyed("me", t));
     for (AppEvent e : events) {
       assertEquals("JacksonCborSerializer", serialization.findSerializerFor(e).getClass().getSimpleName(), e.getClass().getName());
       assertEquals(e, roundTrip(e));
     }
     AppState state = AppState.empty();
-    for (AppEvent e : events.subList(0, 4)) {
+    for (AppEvent e : events.subList(0, 5)) {
       state = state.apply(e);
     }
     assertEquals(state, roundTrip(state), "the snapshot too");

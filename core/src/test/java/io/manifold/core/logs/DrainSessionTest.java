@@ -49,9 +49,7 @@ class DrainSessionTest {
 
   private ActorRef<LogChannel.Command> channelWithDrain() {
     ActorRef<LogChannel.Command> channel = kit.spawn(LogChannel.create("shop", LogSettings.HEROKU, transport));
-    TestProbe<LogChannel.DrainReply> reply = kit.createTestProbe();
-    channel.tell(new LogChannel.AddDrain("https://127.0.0.1:9/logs", reply.getRef()));
-    assertEquals(null, reply.receiveMessage().error());
+    channel.tell(new LogChannel.SetDrains(java.util.List.of(new Drain("d1", "https://127.0.0.1:9/logs", "d.token", Instant.now()))));
     return channel;
   }
 
@@ -82,6 +80,16 @@ class DrainSessionTest {
     assertEquals(first.headers().get("Logplex-Frame-Id"), again.headers().get("Logplex-Frame-Id"));
     assertEquals(first.body(), again.body());
     again.answer().complete(200);
+  }
+
+  @Test
+  void aDrainThatIsNoLongerSetStopsGettingLines() throws Exception {
+    ActorRef<LogChannel.Command> channel = channelWithDrain();
+    channel.tell(new LogChannel.Publish(LogLine.app(Instant.now(), "web.1", "before")));
+    next().answer().complete(204);
+    channel.tell(new LogChannel.SetDrains(java.util.List.of()));
+    channel.tell(new LogChannel.Publish(LogLine.app(Instant.now(), "web.1", "after")));
+    assertTrue(posts.poll(500, TimeUnit.MILLISECONDS) == null, "a removed drain gets nothing");
   }
 
   @Test
