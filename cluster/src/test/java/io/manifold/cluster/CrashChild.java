@@ -19,7 +19,8 @@ public final class CrashChild {
   public static void main(String[] args) throws Exception {
     Path data = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
-    LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data));
+    String database = args.length > 2 ? args[2] : "";
+    LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data, database));
     System.out.println("READY");
     System.out.flush();
     AppHandle app = m.app("crashy");

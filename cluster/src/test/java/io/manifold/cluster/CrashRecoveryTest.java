@@ -34,9 +34,10 @@ class CrashRecoveryTest {
 
   record Child(Process process, List<String> lines) {}
 
-  private static Child start(Path data, int count) throws Exception {
+  private static Child start(Path data, int count, String database) throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), data.toString(), Integer.toString(count))
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), data.toString(),
+            Integer.toString(count), database)
         .redirectErrorStream(true).start();
     List<String> lines = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
@@ -70,15 +71,19 @@ class CrashRecoveryTest {
 
   @Test
   void everyAcknowledgedChangeSurvivesAKillDashNine() throws Exception {
-    Path data = dir.resolve("data");
-    Child child = start(data, 1_000);
+    crashScenario(dir.resolve("data"), "");
+  }
+
+  /** A child acknowledges changes; it is killed with kill -9; every acknowledged change is there after. */
+  static void crashScenario(Path data, String database) throws Exception {
+    Child child = start(data, 1_000, database);
     await(child, "ACK 150", Duration.ofSeconds(90));
     kill9(child);
     List<Integer> acked = new ArrayList<>();
     child.lines().stream().filter(l -> l.startsWith("ACK ")).forEach(l -> acked.add(Integer.parseInt(l.substring(4))));
     assertTrue(acked.size() >= 150, "acknowledged: " + acked.size());
 
-    try (LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data))) {
+    try (LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data, database))) {
       AppHandle app = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (app == null && System.nanoTime() < deadline) {
@@ -93,7 +98,7 @@ class CrashRecoveryTest {
       assertTrue(lost.isEmpty(), "acknowledged but lost: " + lost);
       int last = acked.get(acked.size() - 1);
       assertTrue(config.size() <= last + 1, "at most the one change in flight was stored unacknowledged: " + config.size() + " vs " + last);
-      System.out.println("[RESULT] kill -9 after " + acked.size() + " acknowledged changes: 0 lost, "
+      System.out.println("[RESULT] " + m.database() + ": kill -9 after " + acked.size() + " acknowledged changes: 0 lost, "
           + (config.size() - acked.size()) + " stored but not acknowledged");
     }
   }
@@ -101,7 +106,7 @@ class CrashRecoveryTest {
   @Test
   void aSecondManifoldOnADatabaseInUseIsToldSo() throws Exception {
     Path data = dir.resolve("data");
-    Child child = start(data, 0);
+    Child child = start(data, 0, "");
     try {
       await(child, "READY", Duration.ofSeconds(90));
       InputException e = assertThrows(InputException.class, () -> LocalManifold.start(DurableControlPlaneTest.config(data)));

@@ -36,10 +36,14 @@ class DurableControlPlaneTest {
   Path dir;
 
   static Config config(Path data) {
-    String pg = System.getenv("MANIFOLD_PG_URL");
+    return config(data, "");
+  }
+
+  /** @param database empty for the H2 file in {@code data}, or a PostgreSQL URL */
+  static Config config(Path data, String database) {
     return ConfigFactory.parseMap(Map.of(
         "manifold.data-dir", data.toString(),
-        "manifold.db.url", "",
+        "manifold.db.url", database,
         "manifold.router.port", 0, "manifold.api.port", 0, "manifold.api.token", "durable-token",
         "manifold.user", "durable@manifold.test", "manifold.dyno.stop-grace", "3s"));
   }
@@ -67,11 +71,16 @@ class DurableControlPlaneTest {
 
   @Test
   void scaleConfigAndRollbackSurviveARestartAndTheDynosComeBack() throws Exception {
+    restartScenario(dir, "");
+  }
+
+  /** Scale, config, rollback, maintenance, a drain; stop; start again on the same database. */
+  static void restartScenario(Path dir, String database) throws Exception {
     Path code = Files.createDirectories(dir.resolve("shop"));
     Files.writeString(code.resolve("Procfile"), "worker: echo \"greeting=$GREETING\"; exec sleep 960\nclock: exec sleep 961\n");
     Path data = dir.resolve("data");
     AppState before;
-    try (LocalManifold m = LocalManifold.start(config(data))) {
+    try (LocalManifold m = LocalManifold.start(config(data, database))) {
       AppHandle h = m.createApp("shop", code, Map.of("GREETING", "hi"), Map.of("worker", 1));
       assertTrue(ask(m, h.app(), (ActorRef<App.Outcome> r) -> new App.Scale(Map.of("worker", Quantity.absolute(2), "clock", Quantity.absolute(1)),
           Map.of("clock", "Standard-2X"), "durable@manifold.test", r)).accepted());
@@ -82,11 +91,11 @@ class DurableControlPlaneTest {
       assertTrue(ask(m, h.app(), (ActorRef<App.Outcome> r) -> new App.AddDrain("https://127.0.0.1:9/drain", "durable@manifold.test", r)).accepted());
       m.createApp("second", code, Map.of(), Map.of());
       before = awaitView(m, h, v -> dynosUp(v) == 3).state();
-      assertTrue(m.database().startsWith("H2 file " + data), m.database());
+      assertTrue(database.isEmpty() ? m.database().startsWith("H2 file " + data) : m.database().startsWith("PostgreSQL at "), m.database());
     }
     assertTrue(Processes.awaitNoDescendants(Duration.ofSeconds(10)).isEmpty(), "the dynos stopped with the manifold");
 
-    try (LocalManifold m = LocalManifold.start(config(data))) {
+    try (LocalManifold m = LocalManifold.start(config(data, database))) {
       AppHandle h = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (h == null && System.nanoTime() < deadline) {
