@@ -162,10 +162,7 @@ final class UpCommand implements Callable<Integer> {
     handle.logs().tell(new LogChannel.Tail(LogFilter.ALL, 1500, printer));
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system());
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "announce", () -> {
-      System.err.println("manifold: stopping every dyno (SIGTERM, then SIGKILL after the grace period)");
-      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
-    });
+    node.onStopping(() -> System.err.println("manifold: stopping every dyno (SIGTERM, then SIGKILL after the grace period)"));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "print-last-lines", () ->
         AskPattern.<LogChannel.Command, LogChannel.Lines>ask(handle.logs(), r -> new LogChannel.Fetch(LogFilter.ALL, 1, r),
                 Duration.ofSeconds(2), node.system().scheduler())

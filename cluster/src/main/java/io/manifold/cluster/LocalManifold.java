@@ -5,97 +5,103 @@ import com.typesafe.config.ConfigFactory;
 import io.manifold.core.InputException;
 import io.manifold.core.app.App;
 import io.manifold.core.app.AppHandle;
-import io.manifold.core.app.AppView;
 import io.manifold.core.app.AppRegistry;
+import io.manifold.core.app.AppView;
+import io.manifold.core.app.Quantity;
 import io.manifold.core.app.Slug;
-import io.manifold.core.dyno.ProcessRuntime;
-import java.net.BindException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * A manifold of one node on this machine: the main job of {@code manifold up}, and what the
- * end-to-end tests start. It serves the router on one port and the Platform API on another;
- * {@link #close()} (or SIGTERM, or Ctrl-C) stops every dyno the Heroku way and leaves no process
- * behind.
+ * A manifold of one or more nodes in this JVM, on 127.0.0.1: the main job of {@code manifold up}
+ * ({@code --nodes 3}), and what the end-to-end tests start. Each node serves a router and an API
+ * on ports of its own, and any of them serves every app. {@link #close()} (or SIGTERM, or Ctrl-C)
+ * stops every dyno the Heroku way and leaves no process behind. The fault hooks ({@link #kill},
+ * {@link #stop}, {@link #partition}, {@link #heal}) are what node-loss tests and scenarios use.
  */
 public final class LocalManifold implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-
-  private final ActorSystem<Void> system;
-  private final NodeGuardian.Started started;
+  private final List<ManifoldNode> nodes;
+  private final Database database;
   private final String domain;
   private final String token;
   private final String user;
   private final Duration stopTimeout;
-  private final Database database;
+  private final List<Runnable> onStopping = new CopyOnWriteArrayList<>();
+  private final Thread shutdownHook = new Thread(this::close, "manifold-shutdown");
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private LocalManifold(
-      ActorSystem<Void> system, NodeGuardian.Started started, NodeSettings settings, Duration stopTimeout, Database database) {
+  private LocalManifold(List<ManifoldNode> nodes, Database database, Config m, String token) {
+    this.nodes = new CopyOnWriteArrayList<>(nodes);
     this.database = database;
-    this.system = system;
-    this.started = started;
-    this.domain = settings.router().domain();
-    this.token = settings.token();
-    this.user = settings.manifold().getString("user");
-    this.stopTimeout = stopTimeout;
+    this.domain = m.getString("router.domain");
+    this.token = token;
+    this.user = m.getString("user");
+    this.stopTimeout = m.getDuration("dyno.stop-grace").plusSeconds(20);
+    // SIGTERM and Ctrl-C stop the manifold as close() does
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Runs {@code r} when the manifold starts to stop, before any dyno is told to. */
+  public void onStopping(Runnable r) {
+    onStopping.add(r);
   }
 
   /**
-   * Starts the node and returns once its router and API serve.
+   * Starts the manifold ({@code manifold.nodes} nodes, one by default) and returns once every
+   * node is an Up member and serves.
    *
    * @param overrides config over Manifold's defaults ({@code manifold.router.port},
-   *     {@code manifold.api.token}, ...); without a token, one is made
-   * @throws InputException when a port is taken
+   *     {@code manifold.api.token}, {@code manifold.nodes}, ...); without a token, one is made.
+   *     Node i (from 1) gets router port {@code router.port + i - 1} and API port
+   *     {@code api.port + i - 1}, or free ports when those are 0.
+   * @throws InputException when a port is taken or the database cannot be used
    */
   public static LocalManifold start(Config overrides) {
-    Config manifoldConfig = overrides
+    Config manifoldConfig = withDataDir(overrides
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.parseResources(LocalManifold.class.getClassLoader(), "manifold-node.conf"))
         .withFallback(ConfigFactory.defaultReference())
-        .resolve();
-    Config m = withDataDir(manifoldConfig).getConfig("manifold");
+        .resolve());
+    Config m = manifoldConfig.getConfig("manifold");
     Database database = Database.fromConfig(m);
     database.check();
-    manifoldConfig = database.pekkoConfig().withFallback(manifoldConfig);
+    Config config = database.pekkoConfig().withFallback(manifoldConfig);
     String token = m.hasPath("api.token") ? m.getString("api.token") : newToken();
-    NodeSettings settings = NodeSettings.fromConfig(m, token, "local");
-    Duration stopTimeout = settings.dynos().stopGrace().plusSeconds(20);
-    Config config = ConfigFactory.parseMap(Map.of(
-            // the graceful stop of every dyno must fit in its phase of coordinated shutdown
-            "pekko.coordinated-shutdown.phases.service-stop.timeout", stopTimeout.toMillis() + "ms"))
-        .withFallback(manifoldConfig);
-    ProcessRuntime runtime = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5));
-    CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
-    ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", config);
-    try {
-      return new LocalManifold(system, started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), settings, stopTimeout, database);
-    } catch (ExecutionException e) {
-      stop(system, stopTimeout);
-      Throwable cause = e.getCause();
-      if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
-        throw new InputException("--port " + settings.router().port() + " / --api-port " + m.getInt("api.port"),
-            "a port is taken (" + cause.getMessage() + "); pick others, or 0 for any free one");
-      }
-      throw new IllegalStateException("the node could not start: " + cause.getMessage(), cause);
-    } catch (InterruptedException | TimeoutException e) {
-      stop(system, stopTimeout);
-      throw new IllegalStateException("the node did not start within " + START_TIMEOUT.toSeconds() + " s", e);
+    int count = m.getInt("nodes");
+    if (count < 1 || count > 9) {
+      throw new InputException("--nodes " + count, "expected 1 to 9 nodes");
     }
+    int routerPort = m.getInt("router.port");
+    int apiPort = m.getInt("api.port");
+    List<ManifoldNode> started = new ArrayList<>();
+    try {
+      for (int i = 1; i <= count; i++) {
+        Address seed = started.isEmpty() ? null : started.get(0).address();
+        started.add(ManifoldNode.start("node-" + i, config, 0,
+            routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, seed));
+      }
+    } catch (RuntimeException e) {
+      started.forEach(ManifoldNode::kill);
+      throw e;
+    }
+    return new LocalManifold(started, database, m, token);
   }
 
   /** {@code manifold.data-dir}, or $XDG_DATA_HOME/manifold, or ~/.local/share/manifold. */
@@ -108,11 +114,6 @@ public final class LocalManifold implements AutoCloseable {
     return ConfigFactory.parseMap(Map.of("manifold.data-dir", dir.toString())).withFallback(config);
   }
 
-  /** Where this manifold keeps its state, in words. */
-  public String database() {
-    return database.description();
-  }
-
   /** A random API token: 32 bytes from a secure generator, in hex. */
   public static String newToken() {
     byte[] bytes = new byte[32];
@@ -120,21 +121,39 @@ public final class LocalManifold implements AutoCloseable {
     return HexFormat.of().formatHex(bytes);
   }
 
+  /** Where this manifold keeps its state, in words. */
+  public String database() {
+    return database.description();
+  }
+
+  /** The nodes, in the order they were started (node-1 first); a killed or stopped node stays listed. */
+  public List<ManifoldNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  public ManifoldNode node(int i) {
+    return nodes.get(i - 1);
+  }
+
+  /** The first node that still runs: where this object's own calls go. */
+  private ManifoldNode any() {
+    return nodes.stream().filter(n -> !n.terminated()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("every node of this manifold has stopped"));
+  }
+
   /**
-   * Creates an app from a directory with a Procfile (none: a blank app), with its config vars, scaled to
-   * {@code formation}.
+   * Creates an app from a directory with a Procfile (none: a blank app), with its config vars,
+   * scaled to {@code formation}.
    *
    * @throws InputException when the Procfile is bad or the app cannot be created (name taken, ...)
    */
   public AppHandle createApp(String name, Path dir, Map<String, String> config, Map<String, Integer> formation) {
     Slug slug = dir == null ? null : Slug.fromDirectory(dir, Instant.now());
-    AppRegistry.Created created = AskPattern.<AppRegistry.Command, AppRegistry.Created>ask(started.registry(),
-            r -> new AppRegistry.CreateApp(name, user, slug, config, formation, r), Duration.ofSeconds(10), system.scheduler())
-        .toCompletableFuture().join();
+    AppRegistry.Created created = any().apps().create(name, user, slug, config, formation).toCompletableFuture().join();
     if (created.error() != null) {
       throw new InputException(name, created.message());
     }
-    return created.handle();
+    return any().apps().handle(created.app());
   }
 
   /**
@@ -145,7 +164,6 @@ public final class LocalManifold implements AutoCloseable {
    *
    * @param formation null to keep a found app's formation
    * @param newFormation the formation of an app made now
-   * @return the app, and whether it was found rather than made
    */
   public Up up(String name, Path dir, Map<String, String> config, Map<String, Integer> formation, Map<String, Integer> newFormation) {
     AppHandle found = app(name);
@@ -153,24 +171,24 @@ public final class LocalManifold implements AutoCloseable {
       return new Up(createApp(name, dir, config, newFormation), false);
     }
     Slug slug = Slug.fromDirectory(dir, Instant.now());
-    AppView view = ask(found.app(), App.GetView::new);
+    AppView view = ask(found, App.GetView::new);
     Slug current = view.state().slug();
     if (current == null || !current.dir().equals(slug.dir()) || !current.processTypes().equals(slug.processTypes())) {
-      expect(ask(found.app(), r -> new App.Deploy(slug, user, r)));
+      expect(ask(found, r -> new App.Deploy(slug, user, r)));
     }
-    Map<String, String> changed = new java.util.TreeMap<>();
+    Map<String, String> changed = new TreeMap<>();
     config.forEach((k, v) -> {
       if (!v.equals(view.state().config().get(k))) {
         changed.put(k, v);
       }
     });
     if (!changed.isEmpty()) {
-      expect(ask(found.app(), r -> new App.SetConfig(changed, user, r)));
+      expect(ask(found, r -> new App.SetConfig(changed, user, r)));
     }
     if (formation != null && !formation.isEmpty()) {
-      Map<String, io.manifold.core.app.Quantity> q = new java.util.LinkedHashMap<>();
-      formation.forEach((type, n) -> q.put(type, io.manifold.core.app.Quantity.absolute(n)));
-      expect(ask(found.app(), r -> new App.Scale(q, Map.of(), user, r)));
+      Map<String, Quantity> q = new LinkedHashMap<>();
+      formation.forEach((type, n) -> q.put(type, Quantity.absolute(n)));
+      expect(ask(found, r -> new App.Scale(q, Map.of(), user, r)));
     }
     return new Up(found, true);
   }
@@ -178,8 +196,8 @@ public final class LocalManifold implements AutoCloseable {
   /** An app {@link #up} made or found. */
   public record Up(AppHandle app, boolean found) {}
 
-  private <T> T ask(ActorRef<App.Command> app, java.util.function.Function<ActorRef<T>, App.Command> message) {
-    return AskPattern.ask(app, message::apply, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().join();
+  private <T> T ask(AppHandle app, Function<ActorRef<T>, App.Command> message) {
+    return AskPattern.ask(app.app(), message::apply, Duration.ofSeconds(30), any().system().scheduler()).toCompletableFuture().join();
   }
 
   private static void expect(App.Outcome outcome) {
@@ -190,18 +208,16 @@ public final class LocalManifold implements AutoCloseable {
 
   /** An app by name, or null. */
   public AppHandle app(String name) {
-    return AskPattern.<AppRegistry.Command, AppRegistry.Found>ask(started.registry(),
-            r -> new AppRegistry.Find(name, r), Duration.ofSeconds(10), system.scheduler())
-        .toCompletableFuture().join().handle();
+    return any().apps().find(name).toCompletableFuture().join();
   }
 
-  /** The router's port on 127.0.0.1. */
+  /** The first node's router port on 127.0.0.1. */
   public int port() {
-    return started.routerPort();
+    return node(1).routerPort();
   }
 
   public int apiPort() {
-    return started.apiPort();
+    return node(1).apiPort();
   }
 
   public String apiUrl() {
@@ -212,38 +228,112 @@ public final class LocalManifold implements AutoCloseable {
     return token;
   }
 
-  /** An app's URL: {@code http://hello.localhost:5000/}. */
+  /** An app's URL on the first node's router: {@code http://hello.localhost:5000/}. */
   public String appUrl(String app) {
     return "http://" + app + "." + domain + ":" + port() + "/";
   }
 
+  /** The first node's actor system. */
   public ActorSystem<Void> system() {
-    return system;
+    return node(1).system();
   }
 
-  public ActorRef<AppRegistry.Command> registry() {
-    return started.registry();
-  }
-
-  /** Completes once the node has stopped, however it was asked to. */
+  /** Completes once every node has stopped, however it was asked to. */
   public CompletionStage<Done> whenTerminated() {
-    return system.getWhenTerminated();
+    return CompletableFuture.allOf(nodes.stream().map(n -> n.system().getWhenTerminated().toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
   }
 
-  /** Stops every dyno gracefully (SIGTERM, grace, SIGKILL), then the node; returns when done. */
+  // --- fault hooks: each returns once it has taken effect ---
+
+  /** Node i dies at once, with its dynos' processes; returns once it is gone. */
+  public Instant kill(int i) {
+    ManifoldNode victim = node(i);
+    // the others stop hearing it at once, as if its machine lost power
+    for (ManifoldNode other : nodes) {
+      if (other != victim && !other.terminated()) {
+        NetworkChaos.blackhole(other.system(), victim.address());
+      }
+    }
+    victim.kill();
+    return Instant.now();
+  }
+
+  /** Node i leaves the graceful way; returns once it has (its dynos stopped the Heroku way). */
+  public Instant stop(int i) {
+    node(i).stop();
+    return Instant.now();
+  }
+
+  /** Cuts every link between the nodes of {@code a} and those of {@code b} (numbers from 1). */
+  public Instant partition(List<Integer> a, List<Integer> b) {
+    links(a, b, true);
+    return Instant.now();
+  }
+
+  /** Restores the links a partition cut. */
+  public Instant heal(List<Integer> a, List<Integer> b) {
+    links(a, b, false);
+    return Instant.now();
+  }
+
+  private void links(List<Integer> a, List<Integer> b, boolean cut) {
+    for (int x : a) {
+      for (int y : b) {
+        ManifoldNode nx = node(x);
+        ManifoldNode ny = node(y);
+        if (nx.terminated() || ny.terminated()) {
+          continue;
+        }
+        if (cut) {
+          NetworkChaos.blackhole(nx.system(), ny.address());
+          NetworkChaos.blackhole(ny.system(), nx.address());
+        } else {
+          NetworkChaos.heal(nx.system(), ny.address());
+          NetworkChaos.heal(ny.system(), nx.address());
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops the manifold: every app stops its dynos the Heroku way (SIGTERM, grace, SIGKILL), then
+   * every node leaves, all at once; returns when done. Also what SIGTERM and Ctrl-C do.
+   */
   @Override
   public void close() {
-    stop(system, stopTimeout);
-  }
-
-  private static void stop(ActorSystem<Void> system, Duration stopTimeout) {
-    CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      system.getWhenTerminated().toCompletableFuture().get(stopTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // bounded: whatever is still running was killed by the runtime's shutdown task
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // this is the hook
+    }
+    onStopping.forEach(Runnable::run);
+    ManifoldNode live = nodes.stream().filter(n -> !n.terminated()).findFirst().orElse(null);
+    if (live != null) {
+      try {
+        AskPattern.<AppRegistry.Command, AppRegistry.ShutDown>ask(live.apps().registry(), AppRegistry.ShutdownAll::new,
+            stopTimeout, live.system().scheduler()).toCompletableFuture().get(stopTimeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // bounded: the nodes' own shutdown hands off and stops what is left
+      }
+    }
+    List<Thread> stopping = new ArrayList<>();
+    for (ManifoldNode n : nodes) {
+      if (!n.terminated()) {
+        Thread t = new Thread(n::stop, "stop-" + n.name());
+        t.start();
+        stopping.add(t);
+      }
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join(Duration.ofMinutes(2).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

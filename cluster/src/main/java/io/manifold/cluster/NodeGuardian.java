@@ -1,9 +1,10 @@
 package io.manifold.cluster;
 
 import io.manifold.core.app.AppRegistry;
+import io.manifold.core.app.Apps;
 import io.manifold.core.app.NodeObservers;
-import io.manifold.core.logs.LogCounters;
 import io.manifold.core.dyno.ProcessRuntime;
+import io.manifold.core.logs.LogCounters;
 import io.manifold.core.routing.Router;
 import io.manifold.core.routing.RoutingPolicies;
 import io.manifold.core.routing.RoutingTable;
@@ -16,48 +17,55 @@ import io.manifold.http.metrics.LogMetrics;
 import io.manifold.http.metrics.MetricsRoute;
 import io.manifold.http.metrics.NodeMetrics;
 import io.manifold.http.metrics.RouterMetrics;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * Wires one node: the router and its table, the app registry (which makes each app with its log
- * channel and dynos), the router's HTTP front and the Platform API. Registers the node's part in
- * coordinated shutdown: stop taking requests, stop every dyno the Heroku way, then make sure no
- * process is left.
+ * Wires one node of the manifold: its share of the sharded apps, dynos and log channels; the app
+ * registry (a cluster singleton, on the oldest node); its router with its table, registered with
+ * the Receptionist so that every app's routes reach it; its router front and its API; its
+ * metrics. In coordinated shutdown: stop taking requests, hand the node's dynos off (they stop
+ * the Heroku way, and start again elsewhere if the cluster goes on), then make sure no process is
+ * left.
  */
 final class NodeGuardian {
   /** What the node reports once it serves. */
-  record Started(int routerPort, int apiPort, ActorRef<AppRegistry.Command> registry) {}
+  record Started(int routerPort, int apiPort, Apps apps, NodeMetrics metrics) {}
 
   private NodeGuardian() {}
 
   static Behavior<Void> create(NodeSettings settings, ProcessRuntime runtime, CompletableFuture<Started> started) {
     return Behaviors.setup(ctx -> {
-      RoutingTable table = new RoutingTable();
-      ActorRef<Router.Command> router = ctx.spawn(Router.create(table,
-          name -> RoutingPolicies.create(settings.router().policy(), RoutingPolicies.threadLocalRandom(), "manifold.router.policy")),
-          "router");
       NodeMetrics metrics = new NodeMetrics();
+      RoutingTable table = new RoutingTable();
       RouterMetrics routerMetrics = new RouterMetrics(metrics, table);
       DynoMetrics dynoMetrics = new DynoMetrics(metrics, settings.node());
       LogMetrics logMetrics = new LogMetrics(metrics);
       NodeObservers observers = new NodeObservers(dynoMetrics, app -> counters(logMetrics.channel(app)), dynoMetrics::forget);
-      ActorRef<AppRegistry.Command> registry = ctx.spawn(AppRegistry.create(
-          AppRegistry.AppWiringFactory.of(runtime, settings.dynos(), router, settings.node(), observers),
-          settings.logs(), new HttpDrainTransport(), settings.maxApps()), "apps");
+
+      Entities entities = new Entities(ctx.getSystem());
+      ActorRef<Router.Command> router = ctx.spawn(Router.create(table,
+          name -> RoutingPolicies.create(settings.router().policy(), RoutingPolicies.threadLocalRandom(), "manifold.router.policy"),
+          entities::logs), "router");
+      ctx.getSystem().receptionist().tell(Receptionist.register(RouterHub.ROUTERS, router));
+      ActorRef<Router.Command> hub = ctx.spawn(RouterHub.create(), "router-hub").narrow();
+
+      AppRegistry.AppWiringFactory wiring = AppRegistry.AppWiringFactory.of(
+          runtime, settings.dynos(), hub, settings.node(), observers, entities, settings.reconcileEvery());
+      entities.init(wiring, runtime, settings.dynos(), settings.logs(), new HttpDrainTransport(), observers, settings.node());
+      ActorRef<AppRegistry.Command> registry = ClusterSingleton.get(ctx.getSystem()).init(
+          SingletonActor.of(AppRegistry.create(entities, settings.maxApps(), settings.reconcileEvery().multipliedBy(3)), "app-registry"));
+      Apps apps = new Apps(ctx.getSystem(), registry, entities, settings.manifold().getDuration("api.ask-timeout"));
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
-      Duration stopAll = settings.dynos().stopGrace().plusSeconds(15);
-      shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-dynos", () ->
-          AskPattern.<AppRegistry.Command, AppRegistry.ShutDown>ask(registry, AppRegistry.ShutdownAll::new, stopAll, ctx.getSystem().scheduler())
-              .handle((done, failure) -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "kill-leftover-processes", () -> {
         runtime.close();
         return CompletableFuture.completedFuture(Done.getInstance());
@@ -69,9 +77,9 @@ final class NodeGuardian {
             int routerPort = routerBinding.localAddress().getPort();
             String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
             ApiSettings api = settings.api(routerUrl);
-            return ApiServer.bind(ctx.getSystem(), api, registry, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
+            return ApiServer.bind(ctx.getSystem(), api, apps, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
               unbindOnShutdown(shutdown, "api-unbind", apiBinding);
-              return new Started(routerPort, apiBinding.localAddress().getPort(), registry);
+              return new Started(routerPort, apiBinding.localAddress().getPort(), apps, metrics);
             });
           })
           .whenComplete((s, failure) -> {
@@ -107,4 +115,5 @@ final class NodeGuardian {
   private static void unbindOnShutdown(CoordinatedShutdown shutdown, String name, ServerBinding binding) {
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name, () -> binding.unbind().thenApply(x -> Done.getInstance()));
   }
+
 }

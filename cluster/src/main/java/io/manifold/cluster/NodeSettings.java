@@ -13,11 +13,12 @@ import io.manifold.http.api.ApiSettings;
  * @param node the node's name, shown with each dyno
  */
 record NodeSettings(
-    Config manifold, DynoSettings dynos, LogSettings logs, RouterSettings router, String token, int maxApps, String node) {
+    Config manifold, DynoSettings dynos, LogSettings logs, RouterSettings router, String token, int maxApps, String node,
+    java.time.Duration reconcileEvery) {
 
   static NodeSettings fromConfig(Config manifold, String token, String node) {
     return new NodeSettings(manifold, DynoSettings.fromConfig(manifold), LogSettings.fromConfig(manifold),
-        RouterSettings.fromConfig(manifold), token, manifold.getInt("apps.max"), node);
+        RouterSettings.fromConfig(manifold), token, manifold.getInt("apps.max"), node, manifold.getDuration("apps.reconcile-every"));
   }
 
   ApiSettings api(String routerUrl) {

@@ -48,7 +48,7 @@ class DurableControlPlaneTest {
         "manifold.user", "durable@manifold.test", "manifold.dyno.stop-grace", "3s"));
   }
 
-  static <T> T ask(LocalManifold m, ActorRef<App.Command> app, Function<ActorRef<T>, App.Command> message) {
+  static <T> T ask(LocalManifold m, org.apache.pekko.actor.typed.RecipientRef<App.Command> app, Function<ActorRef<T>, App.Command> message) {
     return AskPattern.ask(app, message::apply, Duration.ofSeconds(30), m.system().scheduler()).toCompletableFuture().join();
   }
 

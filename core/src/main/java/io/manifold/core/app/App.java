@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -111,6 +112,11 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
 
   private record DynoStopped(DynoName name) implements Internal {}
 
+  /** The periodic check of the app's dynos and routes. */
+  private enum Check implements Internal {
+    INSTANCE
+  }
+
   /** The bound on a process type's quantity, as Heroku's default limit. */
   public static final int MAX_QUANTITY = AppChanges.MAX_QUANTITY;
 
@@ -131,13 +137,16 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
 
   /** The app called {@code name}: recovers its events, or waits for {@link Create}. */
   public static Behavior<Command> create(String name, AppWiring wiring) {
-    return Behaviors.setup(ctx -> new App(ctx, name, wiring));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new App(ctx, timers, name, wiring)));
   }
 
-  private App(ActorContext<Command> ctx, String name, AppWiring wiring) {
+  private final TimerScheduler<Command> timers;
+
+  private App(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name, AppWiring wiring) {
     // a failed write (the database gone for a moment) restarts the app, which replays what was stored
     super(persistenceId(name), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.ctx = ctx;
+    this.timers = timers;
     this.wiring = wiring;
     this.dynos = new AppDynos(ctx, wiring,
         ctx.messageAdapter(DynoStatus.class, DynoChanged::new),
@@ -194,6 +203,7 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
         .onCommand(Shutdown.class, (s, m) -> beginStop(s, m.replyTo()))
         .onCommand(DynoChanged.class, this::onDynoChanged)
         .onCommand(DynoStopped.class, this::onDynoStopped)
+        .onCommand(Check.class, this::onCheck)
         .build();
   }
 
@@ -349,9 +359,31 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
 
   // --- carrying the state out ---
 
-  /** Router registration, router settings and dynos, as the state asks. */
+  /**
+   * Every dyno told its spec again (a lost one comes back), a dyno not heard of for a while shown
+   * as lost, and the app's routes told the routers again (a router that joined late learns them).
+   */
+  private Effect<AppEvent, AppState> onCheck(AppState s, Check m) {
+    if (!s.exists() || stopping) {
+      return Effect().none();
+    }
+    for (DynoStatus lost : dynos.check()) {
+      wiring.router().tell(new Router.DynoChanged(lost));
+      wiring.observers().dynos().accept(lost);
+    }
+    wiring.router().tell(new Router.RegisterApp(s.name(),
+        wiring.logs() instanceof ActorRef<LogChannel.Command> local ? local : null));
+    tellRouterSettings(s);
+    dynos.statuses().forEach(status -> wiring.router().tell(new Router.DynoChanged(status)));
+    return Effect().none();
+  }
+
+  /** Router registration, router settings and dynos, as the state asks; then the periodic check. */
   private void carryOut(AppState s) {
-    wiring.router().tell(new Router.RegisterApp(s.name(), wiring.logs()));
+    timers.startTimerWithFixedDelay(Check.INSTANCE, wiring.reconcileEvery());
+    // on one node the channel's ref goes along; across nodes each router finds the channel by name
+    wiring.router().tell(new Router.RegisterApp(s.name(),
+        wiring.logs() instanceof ActorRef<LogChannel.Command> local ? local : null));
     tellDrains(s);
     rollTo(s);
   }
@@ -390,7 +422,7 @@ public final class App extends EventSourcedBehavior<App.Command, AppEvent, AppSt
   }
 
   private AppView view(AppState s) {
-    return new AppView(s, dynos.views(s, wiring.node()));
+    return new AppView(s, dynos.views(s));
   }
 
   private Instant now() {

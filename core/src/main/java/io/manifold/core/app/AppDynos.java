@@ -14,30 +14,35 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
  * The dynos of one app, kept by its {@link App}: which run, which are stopping, their last
- * status. Reconciles them to a formation: {@code web.1 .. web.N} for each type, missing ones
- * started, extra ones (the highest numbers) stopped; a name is reused only once the dyno that had
- * it has stopped. One-off dynos ({@code run.N}) are outside the formation.
+ * status and when it was heard. Reconciles them to a formation ({@code web.1 .. web.N} for each
+ * type, missing ones started, extra ones, the highest numbers, stopped; a name reused only once the
+ * dyno that had it has stopped), and keeps telling each the spec it must run ({@link Dyno.Ensure}),
+ * which brings back a dyno lost with its node. One-off dynos ({@code run.N}) are outside the
+ * formation.
  */
 final class AppDynos {
   /** One-off dynos an app may run at once; one more is refused. */
   static final int MAX_ONE_OFFS = 50;
 
   private static final class Tracked {
-    final ActorRef<Dyno.Command> ref;
+    final RecipientRef<Dyno.Command> ref;
     final String id = UUID.randomUUID().toString();
     final Instant createdAt;
+    DynoSpec spec;
     DynoStatus status;
     boolean stopping;
-    int release;
+    boolean lost;
+    long heardNanos = System.nanoTime();
 
-    Tracked(ActorRef<Dyno.Command> ref, Instant createdAt, int release) {
+    Tracked(RecipientRef<Dyno.Command> ref, Instant createdAt, DynoSpec spec) {
       this.ref = ref;
       this.createdAt = createdAt;
-      this.release = release;
+      this.spec = spec;
     }
   }
 
@@ -56,7 +61,7 @@ final class AppDynos {
     this.stoppedListener = stoppedListener;
   }
 
-  /** Starts and stops formation dynos until they match {@code state} (none once it is gone). */
+  /** Starts and stops formation dynos until they match {@code state} (none when {@code stopAll}). */
   void reconcile(AppState state, boolean stopAll) {
     TreeSet<DynoName> wanted = new TreeSet<>();
     if (!stopAll && state.slug() != null) {
@@ -68,7 +73,7 @@ final class AppDynos {
     }
     dynos.forEach((name, t) -> {
       if (!t.stopping && !wanted.contains(name) && (!name.isOneOff() || stopAll)) {
-        stop(name, t);
+        stop(t);
       }
     });
     for (DynoName name : wanted) {
@@ -76,6 +81,21 @@ final class AppDynos {
         start(spec(state, name, state.slug().processTypes().get(name.type()), Map.of()));
       }
     }
+  }
+
+  /**
+   * After a new release: the formation as the state asks, and every formation dyno that runs an
+   * older release told the new spec, which restarts it (one-off dynos keep theirs, as on Heroku).
+   */
+  void rollTo(AppState state) {
+    reconcile(state, false);
+    int current = state.current().version();
+    dynos.forEach((name, t) -> {
+      if (!t.stopping && !name.isOneOff() && t.spec.release() != current) {
+        t.spec = spec(state, name, state.slug().processTypes().get(name.type()), Map.of());
+        t.ref.tell(new Dyno.Ensure(t.spec, statusListener));
+      }
+    });
   }
 
   /** Starts {@code run.N} with the command; null when too many one-offs run already. */
@@ -89,37 +109,17 @@ final class AppDynos {
     return name;
   }
 
-  /**
-   * After a new release: the formation's dynos as the state asks, and every formation dyno that
-   * runs an older release restarted into the new one (one-off dynos keep theirs, as on Heroku).
-   */
-  void rollTo(AppState state) {
-    reconcile(state, false);
-    int current = state.current().version();
-    dynos.forEach((name, t) -> {
-      if (!t.stopping && !name.isOneOff() && t.release != current) {
-        restart(state, name, t);
-      }
-    });
-  }
-
-  /** Restarts the running dynos that {@code which} names (all, a type, or one), into the state's release. */
+  /** Restarts the running dynos that {@code which} names (all, a type, or one). */
   List<DynoName> restart(AppState state, String which) {
     List<DynoName> targets = matching(which);
-    targets.forEach(name -> restart(state, name, dynos.get(name)));
+    targets.forEach(name -> dynos.get(name).ref.tell(new Dyno.Restart(dynos.get(name).spec)));
     return targets;
-  }
-
-  private void restart(AppState state, DynoName name, Tracked t) {
-    String command = name.isOneOff() ? t.status.command() : state.slug().processTypes().get(name.type());
-    t.release = state.current().version();
-    t.ref.tell(new Dyno.Restart(spec(state, name, command, Map.of())));
   }
 
   /** Stops the named dynos for good (the formation may start them again). */
   List<DynoName> stop(String which) {
     List<DynoName> targets = matching(which);
-    targets.forEach(name -> stop(name, dynos.get(name)));
+    targets.forEach(name -> stop(dynos.get(name)));
     return targets;
   }
 
@@ -133,10 +133,46 @@ final class AppDynos {
     return out;
   }
 
+  /**
+   * The app's periodic check: every running dyno is told its spec again (a dyno lost with its
+   * node starts again, elsewhere); a stopping one its stop. A dyno not heard of for three checks is
+   * taken for lost: returned, with a status that keeps requests waiting, as for a booting dyno.
+   */
+  List<DynoStatus> check() {
+    List<DynoStatus> lostNow = new ArrayList<>();
+    long lostAfter = wiring.reconcileEvery().multipliedBy(3).toNanos();
+    long now = System.nanoTime();
+    for (java.util.Iterator<Map.Entry<DynoName, Tracked>> it = dynos.entrySet().iterator(); it.hasNext(); ) {
+      Tracked t = it.next().getValue();
+      boolean silent = now - t.heardNanos > lostAfter;
+      if (t.stopping) {
+        if (silent) {
+          it.remove(); // gone with its node: its name may be used again
+        } else {
+          t.ref.tell(new Dyno.Stop(stoppedListener));
+        }
+        continue;
+      }
+      t.ref.tell(new Dyno.Ensure(t.spec, statusListener));
+      if (silent && !t.lost) {
+        t.lost = true;
+        t.status = new DynoStatus(t.spec.app(), t.spec.name(), DynoState.STARTING, wiring.dynoSettings().clock().instant(),
+            null, t.spec.release(), t.spec.command(), t.status == null ? "?" : t.status.node());
+        lostNow.add(t.status);
+      }
+    }
+    return lostNow;
+  }
+
   /** Keeps a dyno's new status; false if the dyno is not (or no longer) ours. */
   boolean changed(DynoStatus status) {
     Tracked t = dynos.get(status.name());
     if (t == null) {
+      return false;
+    }
+    t.heardNanos = System.nanoTime();
+    t.lost = false;
+    if (t.stopping && status.state() != DynoState.DOWN) {
       return false;
     }
     t.status = status;
@@ -154,33 +190,41 @@ final class AppDynos {
     }
   }
 
+  /** Every dyno's last status, for routers that join late. */
+  List<DynoStatus> statuses() {
+    return dynos.values().stream().filter(t -> t.status != null && !t.stopping).map(t -> t.status).toList();
+  }
+
   boolean isEmpty() {
     return dynos.isEmpty();
   }
 
-  List<AppView.DynoView> views(AppState state, String node) {
+  List<AppView.DynoView> views(AppState state) {
     List<AppView.DynoView> out = new ArrayList<>();
     dynos.forEach((name, t) -> {
       if (t.status != null && !t.stopping) {
-        out.add(new AppView.DynoView(t.id, t.status, name.isOneOff() ? "Basic" : state.size(name.type()), t.createdAt, node));
+        out.add(new AppView.DynoView(t.id, t.status, name.isOneOff() ? "Basic" : state.size(name.type()), t.createdAt, t.status.node()));
       }
     });
     return out;
   }
 
   private void start(DynoSpec spec) {
-    ActorRef<Dyno.Command> ref = ctx.spawn(
-        Dyno.create(spec, wiring.runtime(), wiring.dynoSettings(), wiring.logs(), statusListener),
-        spec.name() + "-" + (++spawned));
+    RecipientRef<Dyno.Command> ref = wiring.host() != null
+        ? wiring.host().dyno(spec.app(), spec.name())
+        : ctx.spawn(Dyno.idle(wiring.runtime(), wiring.dynoSettings(), app -> wiring.logs(), wiring.node(), spec.name()),
+            spec.name() + "-" + (++spawned));
     Instant now = wiring.dynoSettings().clock().instant();
-    Tracked t = new Tracked(ref, now, spec.release());
+    Tracked t = new Tracked(ref, now, spec);
     // shown as starting at once, before the dyno's own first report
-    t.status = new DynoStatus(spec.app(), spec.name(), DynoState.STARTING, now, null, spec.release(), spec.command());
+    t.status = new DynoStatus(spec.app(), spec.name(), DynoState.STARTING, now, null, spec.release(), spec.command(), wiring.node());
     dynos.put(spec.name(), t);
+    ref.tell(new Dyno.Ensure(spec, statusListener));
   }
 
-  private void stop(DynoName name, Tracked t) {
+  private void stop(Tracked t) {
     t.stopping = true;
+    t.heardNanos = System.nanoTime();
     t.ref.tell(new Dyno.Stop(stoppedListener));
   }
 

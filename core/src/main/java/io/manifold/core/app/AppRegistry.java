@@ -22,6 +22,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -32,8 +34,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The apps of a manifold: which exist (stored, so that a restarted manifold finds them again),
- * each started with its log channel, found by name or id, listed, and forgotten once destroyed.
- * Bounded at {@code maxApps}.
+ * found by name or id, listed, made, and forgotten once destroyed. The apps themselves live in an
+ * {@link AppHost} (sharded entities in a cluster, where the registry is a cluster singleton); the
+ * registry asks after each of them now and then, which is what brings back an app lost with its
+ * node. Bounded at {@code maxApps}.
  */
 public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command, AppRegistry.Event, AppRegistry.State> {
 
@@ -48,17 +52,23 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
       ActorRef<Created> replyTo) implements Command {}
 
   /** {@code error} null when created, else a Heroku error id ({@code invalid_params}, {@code conflict}). */
-  public record Created(String error, String message, AppHandle handle) implements CborSerializable {}
+  public record Created(String error, String message, Entry app) implements CborSerializable {}
+
+  /** An app that exists: its name and id. */
+  public record Entry(String name, String id) implements CborSerializable {}
 
   /** Finds an app by name or id. */
   public record Find(String nameOrId, ActorRef<Found> replyTo) implements Command {}
 
-  /** {@code handle} null when there is no such app. */
-  public record Found(AppHandle handle) implements CborSerializable {}
+  /** {@code app} null when there is no such app. */
+  public record Found(Entry app) implements CborSerializable {}
 
   public record ListApps(ActorRef<Listed> replyTo) implements Command {}
 
-  public record Listed(List<AppHandle> apps) implements CborSerializable {}
+  public record Listed(List<Entry> apps) implements CborSerializable {}
+
+  /** Destroys an app (its dynos stop, its name is free again); answered with the app's outcome. */
+  public record DestroyApp(String name, String user, ActorRef<App.Outcome> replyTo) implements Command {}
 
   /** The node is stopping: every app stops its dynos; answered once all have. */
   public record ShutdownAll(ActorRef<ShutDown> replyTo) implements Command {}
@@ -91,31 +101,34 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
 
   private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
 
-  private record AppEnded(String name) implements Internal {}
-
   private record AppStopped(App.Outcome outcome) implements Internal {}
 
-  private record CreateAnswered(App.Outcome outcome, String name, ActorRef<Created> replyTo) implements Internal {}
+  private record CreateAnswered(App.Outcome outcome, String name, String id, ActorRef<Created> replyTo) implements Internal {}
 
-  /** After a restart: an app found in the registry but never stored (a crash mid-creation) is forgotten. */
-  private record RecoveredView(String name, AppView view) implements Internal {}
+  private record DestroyAnswered(App.Outcome outcome, String name, ActorRef<App.Outcome> replyTo) implements Internal {}
 
-  /** How long the registry waits for a new app to be stored. */
-  private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
+  /** An app answered a wake-up; one found empty (a crash mid-creation) is forgotten. */
+  private record Woken(String name, AppView view) implements Internal {}
+
+  private enum Wake implements Internal {
+    INSTANCE
+  }
+
+  /** How long the registry waits for an app to answer. */
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
   private final ActorContext<Command> ctx;
-  private final AppWiringFactory wiring;
-  private final LogSettings logSettings;
-  private final DrainTransport drains;
+  private final TimerScheduler<Command> timers;
+  private final AppHost host;
   private final int maxApps;
+  private final Duration wakeEvery;
   private final SplittableRandom random = new SplittableRandom();
-  private final Map<String, AppHandle> running = new HashMap<>();
   private final List<ActorRef<ShutDown>> shutdownReplies = new ArrayList<>();
   private int stillStopping = -1;
 
   /** How an app gets its node's parts, given its log channel. */
   public interface AppWiringFactory {
-    AppWiring wiringFor(ActorRef<LogChannel.Command> logs);
+    AppWiring wiringFor(RecipientRef<LogChannel.Command> logs);
 
     /** What watches the node's apps; none by default. */
     default NodeObservers observers() {
@@ -128,10 +141,16 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
 
     static AppWiringFactory of(
         DynoRuntime runtime, DynoSettings settings, ActorRef<Router.Command> router, String node, NodeObservers observers) {
+      return of(runtime, settings, router, node, observers, null, AppWiring.DEFAULT_RECONCILE);
+    }
+
+    static AppWiringFactory of(
+        DynoRuntime runtime, DynoSettings settings, ActorRef<Router.Command> router, String node, NodeObservers observers,
+        DynoHost dynos, Duration reconcileEvery) {
       return new AppWiringFactory() {
         @Override
-        public AppWiring wiringFor(ActorRef<LogChannel.Command> logs) {
-          return new AppWiring(runtime, settings, logs, router, node, observers);
+        public AppWiring wiringFor(RecipientRef<LogChannel.Command> logs) {
+          return new AppWiring(runtime, settings, logs, router, node, observers, dynos, reconcileEvery);
         }
 
         @Override
@@ -144,18 +163,22 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
 
   public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("AppRegistry");
 
-  /** @param drains how log channels deliver to drains */
-  public static Behavior<Command> create(AppWiringFactory wiring, LogSettings logSettings, DrainTransport drains, int maxApps) {
-    return Behaviors.setup(ctx -> new AppRegistry(ctx, wiring, logSettings, drains, maxApps));
+  /**
+   * @param host where the apps live
+   * @param wakeEvery how often every app is asked after; in a cluster, that brings back an app
+   *     entity lost with its node, and with it its dynos
+   */
+  public static Behavior<Command> create(AppHost host, int maxApps, Duration wakeEvery) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new AppRegistry(ctx, timers, host, maxApps, wakeEvery)));
   }
 
-  private AppRegistry(ActorContext<Command> ctx, AppWiringFactory wiring, LogSettings logSettings, DrainTransport drains, int maxApps) {
+  private AppRegistry(ActorContext<Command> ctx, TimerScheduler<Command> timers, AppHost host, int maxApps, Duration wakeEvery) {
     super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.ctx = ctx;
-    this.wiring = wiring;
-    this.logSettings = logSettings;
-    this.drains = drains;
+    this.timers = timers;
+    this.host = host;
     this.maxApps = maxApps;
+    this.wakeEvery = wakeEvery;
   }
 
   @Override
@@ -171,12 +194,8 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
-      // every stored app starts again and recovers its own events
-      state.apps().forEach((name, id) -> {
-        AppHandle h = start(name, id);
-        ctx.ask(AppView.class, h.app(), CREATE_TIMEOUT, App.GetView::new,
-            (view, failure) -> new RecoveredView(name, view));
-      });
+      wake(state); // every stored app starts again and recovers its own events
+      timers.startTimerWithFixedDelay(Wake.INSTANCE, wakeEvery);
     }).build();
   }
 
@@ -187,11 +206,13 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
         .onCommand(CreateAnswered.class, this::onCreateAnswered)
         .onCommand(Find.class, (s, m) -> Effect().none().thenRun(x -> m.replyTo().tell(new Found(find(x, m.nameOrId())))))
         .onCommand(ListApps.class, (s, m) -> Effect().none().thenRun(x -> m.replyTo().tell(new Listed(
-            x.apps().keySet().stream().map(running::get).filter(h -> h != null).toList()))))
+            x.apps().entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue())).toList()))))
+        .onCommand(DestroyApp.class, this::onDestroy)
+        .onCommand(DestroyAnswered.class, this::onDestroyAnswered)
         .onCommand(ShutdownAll.class, this::onShutdownAll)
-        .onCommand(AppStopped.class, (s, m) -> onAppStopped())
-        .onCommand(AppEnded.class, this::onAppEnded)
-        .onCommand(RecoveredView.class, this::onRecoveredView)
+        .onCommand(AppStopped.class, (s, m) -> onAppStopped(s))
+        .onCommand(Wake.class, (s, m) -> Effect().none().thenRun(this::wake))
+        .onCommand(Woken.class, this::onWoken)
         .build();
   }
 
@@ -204,103 +225,99 @@ public final class AppRegistry extends EventSourcedBehavior<AppRegistry.Command,
     }
     String problem = AppNames.problem(name);
     String error = problem != null ? "invalid_params"
-        : s.apps().containsKey(name) || running.containsKey(name) ? "conflict"
-        : stillStopping >= 0 ? "conflict"
+        : s.apps().containsKey(name) || stillStopping >= 0 ? "conflict"
         : s.apps().size() >= maxApps ? "invalid_params" : null;
     if (error != null) {
       String message = problem != null ? "Name " + problem
-          : s.apps().containsKey(name) || running.containsKey(name) ? "Name " + name + " is already taken"
+          : s.apps().containsKey(name) ? "Name " + name + " is already taken"
           : stillStopping >= 0 ? "the manifold is stopping"
           : "this manifold runs " + maxApps + " apps, its limit (manifold.apps.max)";
       return Effect().none().thenRun(x -> m.replyTo().tell(new Created(error, message, null)));
     }
     String id = UUID.randomUUID().toString();
     String chosen = name;
-    return Effect().persist(new Registered(chosen, id)).thenRun(x -> {
-      AppHandle h = start(chosen, id);
-      ctx.ask(App.Outcome.class, h.app(), CREATE_TIMEOUT,
-          r -> new App.Create(id, chosen, m.user(), m.config(), m.slug(), m.formation(), r),
-          (outcome, failure) -> new CreateAnswered(
-              outcome != null ? outcome : new App.Outcome("service_unavailable", "the app was not stored in time: " + failure, null, null),
-              chosen, m.replyTo()));
-    });
+    return Effect().persist(new Registered(chosen, id)).thenRun(x ->
+        ctx.ask(App.Outcome.class, host.app(chosen), ANSWER_TIMEOUT,
+            r -> new App.Create(id, chosen, m.user(), m.config(), m.slug(), m.formation(), r),
+            (outcome, failure) -> new CreateAnswered(
+                outcome != null ? outcome : new App.Outcome("service_unavailable", "the app was not stored in time: " + failure, null, null),
+                chosen, id, m.replyTo())));
   }
 
   private Effect<Event, State> onCreateAnswered(State s, CreateAnswered m) {
     if (m.outcome().accepted()) {
-      return Effect().none().thenRun(x -> m.replyTo().tell(new Created(null, m.outcome().message(), running.get(m.name()))));
+      return Effect().none().thenRun(x -> m.replyTo().tell(new Created(null, m.outcome().message(), new Entry(m.name(), m.id()))));
     }
     // not stored: take the name back
-    AppHandle h = running.remove(m.name());
-    if (h != null) {
-      ctx.stop(h.app());
-      ctx.stop(h.logs());
-    }
-    return Effect().persist(new Forgotten(m.name()))
-        .thenRun(x -> m.replyTo().tell(new Created(m.outcome().error(), m.outcome().message(), null)));
+    return Effect().persist(new Forgotten(m.name())).thenRun(x -> {
+      host.forget(m.name());
+      m.replyTo().tell(new Created(m.outcome().error(), m.outcome().message(), null));
+    });
   }
 
-  private Effect<Event, State> onRecoveredView(State s, RecoveredView m) {
-    if (m.view() == null || m.view().state().exists()) {
+  private Effect<Event, State> onDestroy(State s, DestroyApp m) {
+    if (!s.apps().containsKey(m.name())) {
+      return Effect().none().thenRun(x -> m.replyTo().tell(new App.Outcome("not_found", "Couldn't find that app.", null, null)));
+    }
+    return Effect().none().thenRun(x -> ctx.ask(App.Outcome.class, host.app(m.name()), ANSWER_TIMEOUT,
+        r -> new App.Destroy(m.user(), r),
+        (outcome, failure) -> new DestroyAnswered(
+            outcome != null ? outcome : new App.Outcome("service_unavailable", "the app did not answer in time: " + failure, null, null),
+            m.name(), m.replyTo())));
+  }
+
+  private Effect<Event, State> onDestroyAnswered(State s, DestroyAnswered m) {
+    if (!m.outcome().accepted() || !s.apps().containsKey(m.name())) {
+      return Effect().none().thenRun(x -> m.replyTo().tell(m.outcome()));
+    }
+    return Effect().persist(new Forgotten(m.name())).thenRun(x -> {
+      host.forget(m.name());
+      m.replyTo().tell(m.outcome());
+    });
+  }
+
+  /** Asks every app after itself: it (re)starts where it lives and recovers, or is found empty. */
+  private void wake(State s) {
+    if (stillStopping >= 0) {
+      return;
+    }
+    s.apps().keySet().forEach(name -> ctx.ask(AppView.class, host.app(name), ANSWER_TIMEOUT, App.GetView::new,
+        (view, failure) -> new Woken(name, view)));
+  }
+
+  private Effect<Event, State> onWoken(State s, Woken m) {
+    if (m.view() == null || m.view().state().exists() || !s.apps().containsKey(m.name()) || stillStopping >= 0) {
       return Effect().none();
     }
-    AppHandle h = running.remove(m.name());
-    if (h != null) {
-      ctx.stop(h.app());
-      ctx.stop(h.logs());
-    }
-    return s.apps().containsKey(m.name()) ? Effect().persist(new Forgotten(m.name())) : Effect().none();
+    return Effect().persist(new Forgotten(m.name())).thenRun(x -> host.forget(m.name()));
   }
 
-  /** Starts an app's log channel and the app itself (which recovers, or waits to be created). */
-  private AppHandle start(String name, String id) {
-    ActorRef<LogChannel.Command> logs = ctx.spawn(
-        LogChannel.create(name, logSettings, drains, wiring.observers().logs().apply(name)), "logs-" + name);
-    ActorRef<App.Command> app = ctx.spawn(App.create(name, wiring.wiringFor(logs)), "app-" + name);
-    ctx.watchWith(app, new AppEnded(name));
-    AppHandle h = new AppHandle(name, id, app, logs);
-    running.put(name, h);
-    return h;
-  }
-
-  private AppHandle find(State s, String nameOrId) {
+  private Entry find(State s, String nameOrId) {
     if (s.apps().containsKey(nameOrId)) {
-      return running.get(nameOrId);
+      return new Entry(nameOrId, s.apps().get(nameOrId));
     }
     return s.apps().entrySet().stream().filter(e -> e.getValue().equals(nameOrId)).findFirst()
-        .map(e -> running.get(e.getKey())).orElse(null);
-  }
-
-  /** An app stopped: destroyed (forget it), or stopped with the node (keep it). */
-  private Effect<Event, State> onAppEnded(State s, AppEnded m) {
-    AppHandle gone = running.remove(m.name());
-    if (gone != null) {
-      ctx.stop(gone.logs());
-      wiring.observers().appGone().accept(gone.name());
-    }
-    if (stillStopping < 0 && s.apps().containsKey(m.name())) {
-      return Effect().persist(new Forgotten(m.name()));
-    }
-    return Effect().none();
+        .map(e -> new Entry(e.getKey(), e.getValue())).orElse(null);
   }
 
   private Effect<Event, State> onShutdownAll(State s, ShutdownAll m) {
     shutdownReplies.add(m.replyTo());
     if (stillStopping < 0) {
-      stillStopping = running.size();
-      ActorRef<App.Outcome> done = ctx.messageAdapter(App.Outcome.class, AppStopped::new);
-      running.values().forEach(h -> h.app().tell(new App.Shutdown(done)));
+      timers.cancel(Wake.INSTANCE); // a wake-up would start a stopped app again
+      stillStopping = s.apps().size();
+      s.apps().keySet().forEach(name -> ctx.ask(App.Outcome.class, host.app(name), ANSWER_TIMEOUT, App.Shutdown::new,
+          (outcome, failure) -> new AppStopped(outcome)));
     }
-    return stillStopping == 0 ? answerShutdown() : Effect().none();
+    return stillStopping == 0 ? answerShutdown(s) : Effect().none();
   }
 
-  private Effect<Event, State> onAppStopped() {
+  private Effect<Event, State> onAppStopped(State s) {
     stillStopping--;
-    return stillStopping <= 0 ? answerShutdown() : Effect().none();
+    return stillStopping <= 0 ? answerShutdown(s) : Effect().none();
   }
 
-  private Effect<Event, State> answerShutdown() {
-    int apps = running.size();
+  private Effect<Event, State> answerShutdown(State s) {
+    int apps = s.apps().size();
     List<ActorRef<ShutDown>> replies = List.copyOf(shutdownReplies);
     shutdownReplies.clear();
     return Effect().none().thenRun(x -> replies.forEach(r -> r.tell(new ShutDown(apps))));

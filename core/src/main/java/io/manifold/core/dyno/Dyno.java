@@ -11,6 +11,7 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
@@ -37,10 +38,27 @@ public final class Dyno {
 
   public record Stopped(DynoName name) implements CborSerializable {}
 
+  /**
+   * Its node is leaving (a graceful stop, a shard hand-off): stop the Heroku way, with nobody to
+   * tell; the dyno's app starts it again on another node.
+   */
+  public enum HandOff implements Command {
+    INSTANCE
+  }
+
   /** Restarts the dyno, as the given spec: a config change or a rollback brings a new release. */
   public record Restart(DynoSpec spec) implements Command {}
 
   public record GetStatus(ActorRef<DynoStatus> replyTo) implements Command {}
+
+  /**
+   * Makes sure the dyno runs {@code spec} and reports to {@code listener}: a dyno made with
+   * {@link #idle} starts on the first one; one that runs another spec (a new release) restarts into
+   * it; one that runs it already just reports its status. Its owner (the app) sends it again and
+   * again, which is how a dyno lost with its node comes back, and how the dyno learns where its
+   * owner is now.
+   */
+  public record Ensure(DynoSpec spec, ActorRef<DynoStatus> listener) implements Command {}
 
   /** Messages the dyno sends itself; they never leave the node. */
   private sealed interface Internal extends Command, NoSerializationVerificationNeeded {}
@@ -73,8 +91,10 @@ public final class Dyno {
   private final StashBuffer<Command> stash;
   private final DynoRuntime runtime;
   private final DynoSettings settings;
-  private final ActorRef<LogChannel.Command> logs;
-  private final ActorRef<DynoStatus> listener;
+  private final java.util.function.Function<String, RecipientRef<LogChannel.Command>> logsFor;
+  private final String node;
+  private RecipientRef<LogChannel.Command> logs;
+  private ActorRef<DynoStatus> listener;
 
   private DynoSpec spec;
   private DynoState state = DynoState.DOWN;
@@ -88,29 +108,80 @@ public final class Dyno {
       DynoSpec spec,
       DynoRuntime runtime,
       DynoSettings settings,
-      ActorRef<LogChannel.Command> logs,
+      RecipientRef<LogChannel.Command> logs,
       ActorRef<DynoStatus> listener) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(64, stash -> {
+      Dyno dyno = new Dyno(ctx, timers, stash, runtime, settings, app -> logs, "local");
+      dyno.spec = spec;
+      dyno.logs = logs;
+      dyno.listener = listener;
+      return dyno.launch();
+    })));
+  }
+
+  /**
+   * A dyno that waits for its first {@link Ensure} (a sharded entity starts so, by its id).
+   *
+   * @param logsFor the log channel of an app, by name
+   * @param node where the dyno runs, as {@code ps} shows it
+   * @param name the dyno's name, from its entity id
+   */
+  public static Behavior<Command> idle(
+      DynoRuntime runtime,
+      DynoSettings settings,
+      java.util.function.Function<String, RecipientRef<LogChannel.Command>> logsFor,
+      String node,
+      DynoName name) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(64, stash ->
-        new Dyno(ctx, timers, stash, spec, runtime, settings, logs, listener).launch())));
+        new Dyno(ctx, timers, stash, runtime, settings, logsFor, node).waiting(name))));
   }
 
   private Dyno(
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
       StashBuffer<Command> stash,
-      DynoSpec spec,
       DynoRuntime runtime,
       DynoSettings settings,
-      ActorRef<LogChannel.Command> logs,
-      ActorRef<DynoStatus> listener) {
+      java.util.function.Function<String, RecipientRef<LogChannel.Command>> logsFor,
+      String node) {
     this.ctx = ctx;
     this.timers = timers;
     this.stash = stash;
-    this.spec = spec;
     this.runtime = runtime;
     this.settings = settings;
-    this.logs = logs;
-    this.listener = listener;
+    this.logsFor = logsFor;
+    this.node = node;
+  }
+
+  // --- waiting for a spec (an idle entity) ---
+
+  /** @param name the dyno's name, known from its entity id, for a stop that comes before any spec */
+  private Behavior<Command> waiting(DynoName name) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Ensure.class, m -> {
+          spec = m.spec();
+          listener = m.listener();
+          logs = logsFor.apply(spec.app());
+          return launch();
+        })
+        .onMessage(Stop.class, m -> {
+          m.replyTo().tell(new Stopped(name));
+          return Behaviors.stopped();
+        })
+        .onMessageEquals(HandOff.INSTANCE, Behaviors::stopped)
+        .onMessage(GetStatus.class, m -> Behaviors.same())
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  /** In any running state: a new owner ref is kept; another spec is a restart; the same spec, a report. */
+  private Behavior<Command> onEnsure(Ensure m, java.util.function.Function<Restart, Behavior<Command>> restart) {
+    listener = m.listener();
+    if (!m.spec().equals(spec)) {
+      return restart.apply(new Restart(m.spec()));
+    }
+    listener.tell(status());
+    return Behaviors.same();
   }
 
   // --- starting: the process is being launched ---
@@ -139,6 +210,8 @@ public final class Dyno {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(Stop.class, this::stashIt)
         .onMessage(Restart.class, this::stashIt)
+        .onMessage(Ensure.class, this::stashIt)
+        .onMessageEquals(HandOff.INSTANCE, () -> stashIt(HandOff.INSTANCE))
         .onMessage(BootTimedOut.class, m -> m.incarnation() == incarnation, this::stashIt)
         .onAnyMessage(m -> Behaviors.same())
         .onSignal(PostStop.class, s -> onPostStop())
@@ -178,7 +251,9 @@ public final class Dyno {
         .onMessage(Exited.class, m -> m.incarnation() == incarnation, this::onExitedWhileAlive)
         .onMessage(BootTimedOut.class, m -> m.incarnation() == incarnation && state == DynoState.STARTING, m -> onBootTimedOut())
         .onMessage(Stop.class, m -> stopping(new ArrayList<>(List.of(m.replyTo())), null))
+        .onMessageEquals(HandOff.INSTANCE, () -> stopping(new ArrayList<>(), null))
         .onMessage(Restart.class, this::onRestart)
+        .onMessage(Ensure.class, m -> onEnsure(m, this::onRestart))
         .onMessage(GetStatus.class, this::onGetStatus)
         .onAnyMessage(m -> Behaviors.same())
         .onSignal(PostStop.class, s -> onPostStop())
@@ -217,6 +292,8 @@ public final class Dyno {
         .onMessage(KillTimedOut.class, k -> k.incarnation() == inc, k -> onExitedWhileAlive(new Exited(inc, 137)))
         .onMessage(Stop.class, this::stashIt)
         .onMessage(Restart.class, this::stashIt)
+        .onMessage(Ensure.class, this::stashIt)
+        .onMessageEquals(HandOff.INSTANCE, () -> stashIt(HandOff.INSTANCE))
         .onMessage(GetStatus.class, this::onGetStatus)
         .onAnyMessage(x -> Behaviors.same())
         .onSignal(PostStop.class, s -> onPostStop())
@@ -253,10 +330,26 @@ public final class Dyno {
           crashes = 0;
           return launch();
         })
+        .onMessage(Ensure.class, m -> {
+          listener = m.listener();
+          if (m.spec().equals(spec)) {
+            listener.tell(status()); // crashed and waiting out its cool-off, as it should
+            return Behaviors.same();
+          }
+          timers.cancel("cool-off");
+          spec = m.spec();
+          crashes = 0; // a new release resets the back-off
+          return launch();
+        })
         .onMessage(Stop.class, m -> {
           timers.cancel("cool-off");
           changeState(DynoState.DOWN);
           m.replyTo().tell(new Stopped(spec.name()));
+          return Behaviors.stopped();
+        })
+        .onMessageEquals(HandOff.INSTANCE, () -> {
+          timers.cancel("cool-off");
+          changeState(DynoState.DOWN);
           return Behaviors.stopped();
         })
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -297,9 +390,18 @@ public final class Dyno {
           replies.add(m.replyTo());
           return stoppingReceive(replies, null);
         })
+        .onMessageEquals(HandOff.INSTANCE, () -> stoppingReceive(replies, null))
         .onMessage(Restart.class, m -> {
           if (restartAs == null) {
             return Behaviors.same(); // going away for good: a restart comes too late
+          }
+          spec = m.spec();
+          return stoppingReceive(replies, m.spec());
+        })
+        .onMessage(Ensure.class, m -> {
+          listener = m.listener();
+          if (restartAs == null || m.spec().equals(restartAs)) {
+            return Behaviors.same();
           }
           spec = m.spec();
           return stoppingReceive(replies, m.spec());
@@ -356,7 +458,7 @@ public final class Dyno {
   }
 
   private DynoStatus status() {
-    return new DynoStatus(spec.app(), spec.name(), state, since, state == DynoState.UP ? endpoint : null, spec.release(), spec.command());
+    return new DynoStatus(spec.app(), spec.name(), state, since, state == DynoState.UP ? endpoint : null, spec.release(), spec.command(), node);
   }
 
   private void log(String message) {

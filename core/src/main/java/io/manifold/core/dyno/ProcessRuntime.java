@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   static final int LAUNCH_THREADS = 2;
-  private static final String LOOPBACK = "127.0.0.1";
+  private final String host;
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Duration probeInterval;
@@ -50,6 +50,12 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
    *     graceful stop runs elsewhere) before it kills what is left
    */
   public ProcessRuntime(Duration probeInterval, Duration shutdownHookWait) {
+    this(probeInterval, shutdownHookWait, "127.0.0.1");
+  }
+
+  /** @param host the node's host, where routers on other nodes reach its dynos' ports */
+  public ProcessRuntime(Duration probeInterval, Duration shutdownHookWait, String host) {
+    this.host = host;
     this.probeInterval = probeInterval;
     this.shutdownHookWait = shutdownHookWait;
     this.launcher = Executors.newFixedThreadPool(LAUNCH_THREADS, daemons("manifold-dyno-launcher"));
@@ -95,7 +101,7 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     live.add(dyno);
     dyno.exited().whenComplete((status, failure) -> live.remove(dyno));
     dyno.startReaders(output, readers);
-    dyno.startWatching(probeInterval, LOOPBACK);
+    dyno.startWatching(probeInterval, host);
     return dyno;
   }
 

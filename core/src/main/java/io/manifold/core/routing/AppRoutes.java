@@ -2,7 +2,7 @@ package io.manifold.core.routing;
 
 import io.manifold.core.logs.LogChannel;
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 
 /**
  * What the router knows of one app at one moment: its up web dynos (sorted by name), how many
@@ -16,7 +16,7 @@ public record AppRoutes(
     int starting,
     int crashed,
     RoutingPolicy policy,
-    ActorRef<LogChannel.Command> logs,
+    RecipientRef<LogChannel.Command> logs,
     Backlog backlog,
     Router.AppSettings settings) {
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -29,7 +30,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** An app exists; its router lines go to {@code logs}. */
+  /**
+   * An app exists; its router lines go to {@code logs}, or, when that is null (the app lives on
+   * another node), to the channel this node finds for it by name.
+   */
   public record RegisterApp(String app, ActorRef<LogChannel.Command> logs) implements Command {}
 
   /** The app is gone: requests for it get Heroku's "no such app". */
@@ -52,14 +56,14 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private static final class AppEntry {
-    final ActorRef<LogChannel.Command> logs;
+    final RecipientRef<LogChannel.Command> logs;
     final RoutingPolicy policy;
     final Backlog backlog;
     final Map<DynoName, DynoStatus> web = new TreeMap<>();
     final Map<DynoName, Route> routes = new HashMap<>();
     AppSettings settings;
 
-    AppEntry(String app, ActorRef<LogChannel.Command> logs, RoutingPolicy policy, Backlog backlog, AppSettings settings) {
+    AppEntry(String app, RecipientRef<LogChannel.Command> logs, RoutingPolicy policy, Backlog backlog, AppSettings settings) {
       this.logs = logs;
       this.policy = policy;
       this.backlog = backlog;
@@ -92,19 +96,29 @@ public final class Router extends AbstractBehavior<Router.Command> {
 
   private final RoutingTable table;
   private final Function<String, RoutingPolicy> policies;
+  private final Function<String, RecipientRef<LogChannel.Command>> logsFor;
   private final Map<String, AppEntry> apps = new HashMap<>();
   /** Settings that came before their app registered (the app actor sends both at start). */
   private final Map<String, AppSettings> early = new HashMap<>();
 
   /** @param policies a new policy for an app, by app name */
   public static Behavior<Command> create(RoutingTable table, Function<String, RoutingPolicy> policies) {
-    return Behaviors.setup(ctx -> new Router(ctx, table, policies));
+    return create(table, policies, app -> null);
   }
 
-  private Router(ActorContext<Command> ctx, RoutingTable table, Function<String, RoutingPolicy> policies) {
+  /** @param logsFor an app's log channel by name, for apps registered without one (apps on other nodes) */
+  public static Behavior<Command> create(
+      RoutingTable table, Function<String, RoutingPolicy> policies, Function<String, RecipientRef<LogChannel.Command>> logsFor) {
+    return Behaviors.setup(ctx -> new Router(ctx, table, policies, logsFor));
+  }
+
+  private Router(
+      ActorContext<Command> ctx, RoutingTable table, Function<String, RoutingPolicy> policies,
+      Function<String, RecipientRef<LogChannel.Command>> logsFor) {
     super(ctx);
     this.table = table;
     this.policies = policies;
+    this.logsFor = logsFor;
   }
 
   @Override
@@ -118,7 +132,7 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onRegister(RegisterApp m) {
-    apps.computeIfAbsent(m.app(), app -> new AppEntry(app, m.logs(), policies.apply(app), new Backlog(table), early.remove(app)));
+    apps.computeIfAbsent(m.app(), app -> new AppEntry(app, m.logs() != null ? m.logs() : logsFor.apply(app), policies.apply(app), new Backlog(table), early.remove(app)));
     publish();
     return this;
   }

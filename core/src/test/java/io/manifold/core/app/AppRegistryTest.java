@@ -54,28 +54,35 @@ class AppRegistryTest {
 
   private TestProbe<Router.Command> router;
 
+  private static LocalAppHost host;
+
   private ActorRef<AppRegistry.Command> registry(int max) {
-    return kit.spawn(AppRegistry.create(AppRegistry.AppWiringFactory.of(runtime, settings, router.getRef(), "local"),
-        LogSettings.HEROKU, DrainTransport.NONE, max));
+    host = new LocalAppHost(kit.system(), AppRegistry.AppWiringFactory.of(runtime, settings, router.getRef(), "local"),
+        LogSettings.HEROKU, DrainTransport.NONE);
+    return kit.spawn(AppRegistry.create(host, max, Duration.ofSeconds(1)));
   }
 
-  private static AppRegistry.Created create(ActorRef<AppRegistry.Command> registry, String name, Slug slug, Map<String, Integer> formation) {
+  record Created(String error, String message, AppHandle handle) {}
+
+  private static Created create(ActorRef<AppRegistry.Command> registry, String name, Slug slug, Map<String, Integer> formation) {
     TestProbe<AppRegistry.Created> reply = kit.createTestProbe();
     registry.tell(new AppRegistry.CreateApp(name, "me@example.com", slug, Map.of("A", "1"), formation, reply.getRef()));
-    return reply.receiveMessage();
+    AppRegistry.Created c = reply.receiveMessage(Duration.ofSeconds(30));
+    return new Created(c.error(), c.message(), c.app() == null ? null : new Apps(kit.system(), registry, host, Duration.ofSeconds(10)).handle(c.app()));
   }
 
   private static AppHandle find(ActorRef<AppRegistry.Command> registry, String nameOrId) {
     TestProbe<AppRegistry.Found> reply = kit.createTestProbe();
     registry.tell(new AppRegistry.Find(nameOrId, reply.getRef()));
-    return reply.receiveMessage().handle();
+    AppRegistry.Entry e = reply.receiveMessage().app();
+    return e == null ? null : new Apps(kit.system(), registry, host, Duration.ofSeconds(10)).handle(e);
   }
 
   @Test
   void createsAnAppWithItsLogChannelFindsItByNameOrIdAndListsIt(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("Procfile"), "worker: exec sleep 990\n");
     ActorRef<AppRegistry.Command> registry = registry(10);
-    AppRegistry.Created created = create(registry, "shop", Slug.fromDirectory(dir, Instant.now()), Map.of("worker", 1));
+    Created created = create(registry, "shop", Slug.fromDirectory(dir, Instant.now()), Map.of("worker", 1));
     assertNull(created.error(), created.message());
     AppHandle h = created.handle();
     assertEquals("shop", h.name());
@@ -109,13 +116,13 @@ class AppRegistryTest {
     assertEquals("invalid_params", create(registry, "Bad_Name", null, Map.of()).error());
     assertEquals("invalid_params", create(registry, "ab", null, Map.of()).error());
     assertNull(create(registry, "first", null, Map.of()).error());
-    AppRegistry.Created taken = create(registry, "first", null, Map.of());
+    Created taken = create(registry, "first", null, Map.of());
     assertEquals("conflict", taken.error());
     assertEquals("Name first is already taken", taken.message());
-    AppRegistry.Created generated = create(registry, null, null, Map.of());
+    Created generated = create(registry, null, null, Map.of());
     assertNull(generated.error());
     assertTrue(AppNames.VALID.matcher(generated.handle().name()).matches(), generated.handle().name());
-    AppRegistry.Created third = create(registry, "third", null, Map.of());
+    Created third = create(registry, "third", null, Map.of());
     assertEquals("invalid_params", third.error());
     assertTrue(third.message().contains("manifold.apps.max"), third.message());
   }
@@ -125,8 +132,8 @@ class AppRegistryTest {
     ActorRef<AppRegistry.Command> registry = registry(5);
     AppHandle h = create(registry, "shortlived", null, Map.of()).handle();
     TestProbe<App.Outcome> done = kit.createTestProbe();
-    h.app().tell(new App.Destroy("me@example.com", done.getRef()));
-    assertTrue(done.receiveMessage().accepted());
+    registry.tell(new AppRegistry.DestroyApp("shortlived", "me@example.com", done.getRef()));
+    assertTrue(done.receiveMessage(Duration.ofSeconds(20)).accepted());
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (find(registry, "shortlived") != null && System.nanoTime() < deadline) {
       Processes.sleep(20);
@@ -150,7 +157,7 @@ class AppRegistryTest {
     registry.tell(new AppRegistry.ShutdownAll(down.getRef()));
     down.receiveMessage(Duration.ofSeconds(20));
     kit.stop(registry);
-
+    // a new node: a new registry and host on the same journal (the old app actors are stopped)
     ActorRef<AppRegistry.Command> again = registry(5);
     AppHandle found = null;
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -3,7 +3,7 @@ package io.manifold.http.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.manifold.core.app.App;
 import io.manifold.core.app.AppHandle;
-import io.manifold.core.app.AppRegistry;
+import io.manifold.core.app.Apps;
 import io.manifold.core.app.AppView;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,19 +24,19 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
- * What every route needs: the app registry, the settings, the resource renderers, and the few
+ * What every route needs: the apps, the settings, the resource renderers, and the few
  * moves every handler makes (find an app, ask it, answer in Heroku's shape).
  */
 final class ApiContext {
   final ActorSystem<?> system;
-  final ActorRef<AppRegistry.Command> registry;
+  final Apps apps;
   final ApiSettings settings;
   final Resources resources;
   final LogSessions logSessions;
 
-  ApiContext(ActorSystem<?> system, ActorRef<AppRegistry.Command> registry, ApiSettings settings) {
+  ApiContext(ActorSystem<?> system, Apps apps, ApiSettings settings) {
     this.system = system;
-    this.registry = registry;
+    this.apps = apps;
     this.settings = settings;
     this.resources = new Resources(settings);
     this.logSessions = new LogSessions(settings);
@@ -48,13 +48,12 @@ final class ApiContext {
 
   /** The app by name or id, or a 404 with Heroku's message. */
   CompletionStage<AppHandle> app(String nameOrId) {
-    return this.<AppRegistry.Command, AppRegistry.Found>ask(registry, r -> new AppRegistry.Find(nameOrId, r))
-        .thenApply(found -> {
-          if (found.handle() == null) {
-            throw ApiError.notFound("app");
-          }
-          return found.handle();
-        });
+    return apps.find(nameOrId).thenApply(found -> {
+      if (found == null) {
+        throw ApiError.notFound("app");
+      }
+      return found;
+    });
   }
 
   CompletionStage<AppView> view(AppHandle app) {
@@ -63,10 +62,10 @@ final class ApiContext {
 
   /** Every app's view, in name order. */
   CompletionStage<List<AppView>> views() {
-    return this.<AppRegistry.Command, AppRegistry.Listed>ask(registry, AppRegistry.ListApps::new)
+    return apps.list()
         .thenCompose(listed -> {
           List<CompletableFuture<AppView>> each = new ArrayList<>();
-          listed.apps().forEach(h -> each.add(view(h).toCompletableFuture()));
+          listed.forEach(h -> each.add(view(h).toCompletableFuture()));
           return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
               .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
         });

@@ -2,9 +2,8 @@ package io.manifold.http.api;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.manifold.core.app.AppRegistry;
+import io.manifold.core.app.Apps;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -19,7 +18,7 @@ public final class ApiServer {
    * @param extra more routes behind the API's checks (the node's {@code /metrics}); may be null
    */
   public static CompletionStage<ServerBinding> bind(
-      ActorSystem<?> system, ApiSettings settings, ActorRef<AppRegistry.Command> registry, Route extra) {
+      ActorSystem<?> system, ApiSettings settings, Apps apps, Route extra) {
     // a port of 0 is only known once bound, and the log sessions' URLs carry it: bind first, then route
     Config config = ConfigFactory.parseString("pekko.http.server { server-header = \"\", request-timeout = 60s, idle-timeout = infinite }")
         .withFallback(system.settings().config());
@@ -30,7 +29,7 @@ public final class ApiServer {
         .bind(new DeferredRoute(routes).route())
         .thenApply(binding -> {
           ApiSettings bound = holder.get().withPort(binding.localAddress().getPort());
-          routes.set(new ApiRoutes(new ApiContext(system, registry, bound), extra).route());
+          routes.set(new ApiRoutes(new ApiContext(system, apps, bound), extra).route());
           return binding;
         });
   }

@@ -2,7 +2,6 @@ package io.manifold.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.manifold.core.app.App;
-import io.manifold.core.app.AppRegistry;
 import io.manifold.core.app.Slug;
 import java.time.Instant;
 import java.util.List;
@@ -32,8 +31,13 @@ final class AppsRoutes extends Routes {
     return concat(
         get(() -> answer(() -> ctx.app(app).thenCompose(ctx::view).thenApply(v -> ApiContext.json(200, ctx.resources.app(v))))),
         patch(() -> withObject(body -> update(app, body))),
-        delete(() -> answer(() -> ctx.app(app).thenCompose(h -> ctx.command(h, r -> new App.Destroy(ctx.settings.user(), r)))
-            .thenApply(o -> ApiContext.json(200, ctx.resources.app(o.view()))))));
+        delete(() -> answer(() -> ctx.app(app).thenCompose(h -> ctx.apps.destroy(h.name(), ctx.settings.user()))
+            .thenApply(o -> {
+              if (!o.accepted()) {
+                throw new ApiError(ApiError.statusOf(o.error()), o.error(), o.message());
+              }
+              return ApiContext.json(200, ctx.resources.app(o.view()));
+            }))));
   }
 
   private CompletionStage<HttpResponse> create(JsonNode body) {
@@ -48,13 +52,12 @@ final class AppsRoutes extends Routes {
       slug = Builds.slugFrom(manifold.get("dir").asText(), Instant.now());
     }
     Slug deploy = slug;
-    return ctx.<AppRegistry.Command, AppRegistry.Created>ask(ctx.registry,
-            r -> new AppRegistry.CreateApp(name, ctx.settings.user(), deploy, Map.of(), Map.of(), r))
+    return ctx.apps.create(name, ctx.settings.user(), deploy, Map.of(), Map.of())
         .thenCompose(created -> {
           if (created.error() != null) {
             throw new ApiError(ApiError.statusOf(created.error()), created.error(), created.message());
           }
-          return ctx.view(created.handle());
+          return ctx.view(ctx.apps.handle(created.app()));
         })
         .thenApply(view -> ApiContext.json(201, ctx.resources.app(view)));
   }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
@@ -29,7 +30,7 @@ final class LogStreamSubscriber {
   private LogStreamSubscriber() {}
 
   static Behavior<Message> create(
-      SourceQueueWithComplete<ServerSentEvent> queue, ActorRef<LogChannel.Command> logs, LogFilter filter, int lines, long afterSeq) {
+      SourceQueueWithComplete<ServerSentEvent> queue, RecipientRef<LogChannel.Command> logs, LogFilter filter, int lines, long afterSeq) {
     return Behaviors.setup(ctx -> {
       logs.tell(new LogChannel.Tail(filter, lines, afterSeq, ctx.messageAdapter(TailSession.Event.class, FromTail::new)));
       return Behaviors.receive(Message.class)

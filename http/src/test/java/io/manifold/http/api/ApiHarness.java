@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.app.AppRegistry;
+import io.manifold.core.app.Apps;
+import io.manifold.core.app.LocalAppHost;
 import io.manifold.core.dyno.DynoSettings;
 import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.core.logs.LogSettings;
@@ -68,10 +70,12 @@ final class ApiHarness implements AutoCloseable {
     Config m = config.getConfig("manifold");
     DynoSettings dynos = DynoSettings.fromConfig(m).withStopGrace(Duration.ofSeconds(3));
     ActorRef<Router.Command> router = kit.spawn(Router.create(new RoutingTable(), a -> new RoundRobinPolicy()));
-    registry = kit.spawn(AppRegistry.create(AppRegistry.AppWiringFactory.of(runtime, dynos, router, "local"),
-        LogSettings.fromConfig(m), new HttpDrainTransport(), m.getInt("apps.max")));
+    LocalAppHost host = new LocalAppHost(kit.system(), AppRegistry.AppWiringFactory.of(runtime, dynos, router, "local"),
+        LogSettings.fromConfig(m), new HttpDrainTransport());
+    registry = kit.spawn(AppRegistry.create(host, m.getInt("apps.max"), Duration.ofSeconds(1)));
     ApiSettings settings = ApiSettings.fromConfig(m, TOKEN, "http://%s.localhost:5000/").withPort(0);
-    binding = ApiServer.bind(kit.system(), settings, registry, null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Apps apps = new Apps(kit.system(), registry, host, Duration.ofSeconds(10));
+    binding = ApiServer.bind(kit.system(), settings, apps, null).toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = binding.localAddress().getPort();
   }
 

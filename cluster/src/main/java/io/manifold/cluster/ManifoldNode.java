@@ -1,0 +1,151 @@
+package io.manifold.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.manifold.core.app.Apps;
+import io.manifold.core.dyno.ProcessRuntime;
+import io.manifold.http.metrics.NodeMetrics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * One node of a manifold: an actor system in the Pekko cluster, with its share of the apps, dynos
+ * and log channels, its router (front on {@link #routerPort()}) and its API
+ * ({@link #apiPort()}). Any node's router and API serve the whole cluster.
+ */
+public final class ManifoldNode {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String name;
+  private final ActorSystem<Void> system;
+  private final ProcessRuntime runtime;
+  private final NodeGuardian.Started started;
+  private final Duration stopTimeout;
+
+  private ManifoldNode(String name, ActorSystem<Void> system, ProcessRuntime runtime, NodeGuardian.Started started, Duration stopTimeout) {
+    this.name = name;
+    this.system = system;
+    this.runtime = runtime;
+    this.started = started;
+    this.stopTimeout = stopTimeout;
+  }
+
+  /**
+   * Starts a node and returns once it is an Up member of the cluster and serves.
+   *
+   * @param config Manifold's whole config (the database's plugin settings included)
+   * @param seed the node to join; null to start a new cluster
+   */
+  static ManifoldNode start(String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed) {
+    Config m = config.getConfig("manifold");
+    NodeSettings settings = NodeSettings.fromConfig(
+        ConfigFactory.parseMap(Map.of("router.port", routerPort, "api.port", apiPort)).withFallback(m), token, name);
+    Duration stopTimeout = settings.dynos().stopGrace().plusSeconds(20);
+    Map<String, Object> node = new HashMap<>();
+    node.put("pekko.remote.artery.canonical.port", clusterPort);
+    node.put("pekko.remote.artery.canonical.hostname", m.getString("node.host"));
+    // a dyno handed off when its node leaves gets its grace period: the phases must wait for it
+    node.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", stopTimeout.toMillis() + "ms");
+    node.put("pekko.cluster.sharding.handoff-timeout", stopTimeout.toMillis() + "ms");
+    // terminate() is a crash (kill); a graceful stop runs coordinated shutdown itself
+    node.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
+    Config full = ConfigFactory.parseMap(node)
+        .withFallback(ConfigFactory.parseResources(ManifoldNode.class.getClassLoader(), "manifold-cluster.conf"))
+        .withFallback(config)
+        .resolve();
+    ProcessRuntime runtime = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
+    CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
+    ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", full);
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(seed != null ? seed : cluster.selfMember().address()));
+    try {
+      NodeGuardian.Started s = started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      while (cluster.selfMember().status() != MemberStatus.up() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      if (cluster.selfMember().status() != MemberStatus.up()) {
+        throw new TimeoutException("not an Up member of the cluster after " + START_TIMEOUT.toSeconds() + " s"
+            + (seed == null ? "" : "; is " + seed + " running?"));
+      }
+      return new ManifoldNode(name, system, runtime, s, stopTimeout);
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      system.terminate();
+      runtime.close();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (cause instanceof java.net.BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        throw new io.manifold.core.InputException("--port " + routerPort + " / --api-port " + apiPort,
+            "a port is taken (" + cause.getMessage() + "); pick others, or 0 for any free one");
+      }
+      throw new IllegalStateException("node " + name + " did not start: " + cause.getMessage(), cause);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The node's address in the cluster (pekko://manifold@127.0.0.1:port). */
+  public Address address() {
+    return Cluster.get(system).selfMember().address();
+  }
+
+  public int routerPort() {
+    return started.routerPort();
+  }
+
+  public int apiPort() {
+    return started.apiPort();
+  }
+
+  public Apps apps() {
+    return started.apps();
+  }
+
+  public NodeMetrics metrics() {
+    return started.metrics();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public boolean terminated() {
+    return system.whenTerminated().isCompleted();
+  }
+
+  /** Leaves the cluster the graceful way: its dynos stop the Heroku way and start again elsewhere. */
+  public void stop() {
+    CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+    awaitTermination();
+  }
+
+  /** Dies at once, as a machine that loses power: no leave, its processes killed with it. */
+  public void kill() {
+    runtime.killAll();
+    system.terminate();
+    awaitTermination();
+    runtime.close();
+  }
+
+  private void awaitTermination() {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(stopTimeout.toMillis() + 20_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // bounded: the runtime's shutdown task killed what was left
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.manifold.cluster;
+
+import java.time.Duration;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
+
+/**
+ * Partitions between nodes, through Artery's test mode (on in manifold-cluster.conf): a node
+ * drops everything it would send to a peer and everything it receives from it, heartbeats
+ * included. Used by the fault hooks; a partition is two such blackholes, one on each side.
+ */
+final class NetworkChaos {
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+  private NetworkChaos() {}
+
+  @SuppressWarnings("deprecation") // the adapter class is tagged deprecated (classic remoting), but Artery reads its commands
+  static void blackhole(ActorSystem<?> system, Address peer) {
+    command(system, peer, ThrottlerTransportAdapter.blackholeThrottleMode());
+  }
+
+  @SuppressWarnings("deprecation")
+  static void heal(ActorSystem<?> system, Address peer) {
+    command(system, peer, ThrottlerTransportAdapter.unthrottledThrottleMode());
+  }
+
+  @SuppressWarnings("deprecation")
+  private static void command(ActorSystem<?> system, Address peer, ThrottlerTransportAdapter.ThrottleMode mode) {
+    var classic = (ExtendedActorSystem) Adapter.toClassic(system);
+    var transport = ((RemoteActorRefProvider) classic.provider()).transport();
+    try {
+      scala.concurrent.Await.result(
+          transport.managementCommand(new ThrottlerTransportAdapter.SetThrottle(peer, ThrottlerTransportAdapter.bothDirection(), mode)),
+          scala.concurrent.duration.Duration.create(TIMEOUT.toMillis(), "ms"));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not change the link to " + peer + ": " + e.getMessage(), e);
+    }
+  }
+}
