@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "An emulator and simulator of the Heroku runtime: dynos from a Procfile, Heroku's router and Logplex.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

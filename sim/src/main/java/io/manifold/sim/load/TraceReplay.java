@@ -35,6 +35,11 @@ public final class TraceReplay implements Workload, Runnable {
     return at.length;
   }
 
+  /** A new generator over the same trace, for another run (a generator keeps its place). */
+  public TraceReplay fresh() {
+    return new TraceReplay(at, service, source);
+  }
+
   /**
    * Reads a trace.
    *

@@ -13,8 +13,16 @@ public record LatencyStats(double mean, double p50, double p90, double p99, doub
     if (count == 0) {
       return EMPTY;
     }
-    return new LatencyStats(sum / count,
-        h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-        h.getValueAtPercentile(99.9), max);
+    return new LatencyStats(sum / count, percentile(h, 50), percentile(h, 90), percentile(h, 99), percentile(h, 99.9), max);
+  }
+
+  /**
+   * A percentile in nanoseconds, as the highest value equivalent to it at 3 significant digits;
+   * but 0 for the first bucket (below a microsecond, the histogram's resolution), so that requests
+   * that never waited show a waiting time of 0 rather than half a microsecond.
+   */
+  public static double percentile(Histogram h, double p) {
+    long v = h.getValueAtPercentile(p);
+    return v <= h.highestEquivalentValue(0) ? 0 : v;
   }
 }

@@ -13,7 +13,7 @@ import org.HdrHistogram.Histogram;
  * @param throughput answers given in the window per second (any status)
  * @param queuedShare share of requests that waited before a dyno started them
  * @param outcomes requests by answer: {@code 200}, {@code 500}, {@code 503 H12}
- * @param responseHistogram response times, nanoseconds, for CDFs and merging
+ * @param responseHistogram response times, nanoseconds, for CDFs and merging (null once merged)
  * @param trace the first requests of the window, up to the run's trace limit
  * @param traceDropped requests of the window past that limit
  */
@@ -28,4 +28,10 @@ public record RunMetrics(
     Histogram responseHistogram,
     Histogram queueHistogram,
     List<TraceRow> trace,
-    long traceDropped) {}
+    long traceDropped) {
+
+  /** The same without its histograms (null), once they have been merged elsewhere: they are the bulk of it. */
+  public RunMetrics withoutHistograms() {
+    return new RunMetrics(requests, errors, throughput, queuedShare, response, queue, outcomes, null, null, trace, traceDropped);
+  }
+}

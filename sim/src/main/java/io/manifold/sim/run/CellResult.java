@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
 /**
  * A cell's replications and what they say together: each {@link Metric} as the mean over the
  * replications with a Student-t 95% confidence interval, and the replications' histograms merged
- * (for CDFs).
+ * (for CDFs). The runs it keeps have no histograms of their own any more: a study of many cells
+ * would otherwise hold two histograms per run.
  */
 public record CellResult(Cell cell, List<RunResult> runs, Map<Metric, Estimate> estimates,
     Histogram response, Histogram queue, Map<String, Long> outcomes, long requests, long unanswered) {
@@ -35,7 +36,8 @@ public record CellResult(Cell cell, List<RunResult> runs, Map<Metric, Estimate> 
       requests += r.metrics().requests();
       unanswered += r.unanswered();
     }
-    return new CellResult(cell, List.copyOf(runs), estimates, response, queue, outcomes, requests, unanswered);
+    List<RunResult> slim = runs.stream().map(RunResult::withoutHistograms).toList();
+    return new CellResult(cell, slim, estimates, response, queue, outcomes, requests, unanswered);
   }
 
   public Estimate get(Metric m) {

@@ -11,6 +11,10 @@ import io.manifold.sim.record.RunMetrics;
  */
 public record RunResult(RunSpec spec, long seed, RunMetrics metrics, long sent, long unanswered, long wallNanos) {
 
+  public RunResult withoutHistograms() {
+    return new RunResult(spec, seed, metrics.withoutHistograms(), sent, unanswered, wallNanos);
+  }
+
   /** Simulated requests per second of wall-clock time. */
   public double requestsPerWallSecond() {
     return wallNanos == 0 ? 0 : sent / (wallNanos / 1e9);
