@@ -163,7 +163,12 @@ public final class HtmlReport {
     }
     b.append("<h2>Against ").append(esc(x)).append("</h2><div class=\"charts\">");
     for (Metric m : new Metric[] {Metric.RESPONSE_MEAN, Metric.RESPONSE_P99, Metric.QUEUE_MEAN}) {
-      SvgChart chart = new SvgChart(x, m.label() + (m == Metric.QUEUE_MEAN ? "" : " response") + " time, ms (±95%)", false, false);
+      String y = switch (m) {
+        case RESPONSE_MEAN -> "mean response time, ms (±95%)";
+        case RESPONSE_P99 -> "p99 response time, ms (±95%)";
+        default -> "mean queueing time, ms (±95%)";
+      };
+      SvgChart chart = new SvgChart(x, y, false, false);
       for (Map.Entry<String, List<CellResult>> line : lines.entrySet()) {
         List<CellResult> cs = line.getValue();
         double[] xs = new double[cs.size()];
@@ -179,7 +184,7 @@ public final class HtmlReport {
         }
         chart.add(line.getKey().isEmpty() ? "all" : line.getKey(), xs, ys, lo, hi, true);
       }
-      figure(b, m.label() + " against " + x, chart);
+      figure(b, (m == Metric.QUEUE_MEAN ? "queueing time" : m.label() + " response time") + " against " + x, chart);
     }
     b.append("</div>");
   }
@@ -219,12 +224,12 @@ public final class HtmlReport {
   /** A cell's name within its chart: the parameters that chart does not fix. */
   private static String lineName(CellResult c, StudyResult result, String varying) {
     if (!varying.equals("policy")) {
+      List<String> others = c.cell().params().keySet().stream().filter(k -> !k.equals(varying)).toList();
+      if (others.size() == 1) {
+        return c.cell().params().get(others.get(0)); // the value says it: "random", "0.7"
+      }
       StringBuilder name = new StringBuilder();
-      c.cell().params().forEach((k, v) -> {
-        if (!k.equals(varying)) {
-          name.append(name.length() == 0 ? "" : " ").append(k).append('=').append(v);
-        }
-      });
+      others.forEach(k -> name.append(name.length() == 0 ? "" : " ").append(k).append('=').append(c.cell().params().get(k)));
       return name.toString();
     }
     String policy = c.cell().params().get("policy");

@@ -153,7 +153,8 @@ final class SvgChart {
     if (v == Math.rint(v) && Math.abs(v) < 1e9) {
       return String.format(Locale.ROOT, "%,d", (long) v);
     }
-    return String.format(Locale.ROOT, "%.3g", v);
+    String s = String.format(Locale.ROOT, "%.3g", v);
+    return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }
 
   static String esc(String s) {
