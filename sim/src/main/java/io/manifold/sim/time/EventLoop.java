@@ -38,7 +38,7 @@ public final class EventLoop implements SimClock, Executor, AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final long origin = System.nanoTime();
 
-  /** Virtual now; only the loop thread reads or writes it. */
+  /** Now as the loop's thread sees it (see {@link #nanos}); only that thread reads or writes it. */
   private long now;
   /** Virtual now as other threads may see it: updated whenever a drive ends. */
   private volatile long published;
@@ -85,12 +85,18 @@ public final class EventLoop implements SimClock, Executor, AutoCloseable {
 
   // --- SimClock ---
 
+  /**
+   * Virtual: the current event's time. Real: on the loop's thread, the wall-clock time at which the
+   * current event or task began, so that everything one event does happens at one instant as in
+   * virtual time (a request sent to an idle dyno starts at its arrival, not microseconds later);
+   * on other threads, the wall clock now.
+   */
   @Override
   public long nanos() {
-    if (pacing == Pacing.REAL) {
-      return System.nanoTime() - origin;
+    if (Thread.currentThread() == thread) {
+      return now;
     }
-    return Thread.currentThread() == thread ? now : published;
+    return pacing == Pacing.REAL ? System.nanoTime() - origin : published;
   }
 
   @Override
@@ -191,6 +197,9 @@ public final class EventLoop implements SimClock, Executor, AutoCloseable {
     while (!closed) {
       Runnable task = tasks.poll();
       if (task != null) {
+        if (pacing == Pacing.REAL) {
+          now = System.nanoTime() - origin;
+        }
         run(task);
       } else if (pacing == Pacing.VIRTUAL) {
         stepVirtual();
@@ -234,8 +243,10 @@ public final class EventLoop implements SimClock, Executor, AutoCloseable {
       sleep(Long.MAX_VALUE);
       return;
     }
-    long wait = events.peekTime() - (System.nanoTime() - origin);
+    long wall = System.nanoTime() - origin;
+    long wait = events.peekTime() - wall;
     if (wait <= 0) {
+      now = wall;
       run(events.poll());
     } else {
       sleep(wait);
