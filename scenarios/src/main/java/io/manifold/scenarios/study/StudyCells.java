@@ -73,9 +73,9 @@ public final class StudyCells {
     Study.Open open = (Study.Open) load;
     RateProfile profile;
     if (params.containsKey("rate")) {
-      profile = RateProfile.constant(StudyParser.rate(params.get("rate")));
+      profile = RateProfile.constant(StudyValues.rate(params.get("rate")));
     } else if (params.containsKey("rho")) {
-      profile = RateProfile.constant(new Study.Level(StudyParser.rho(params.get("rho")), true).perSecond(dynos, concurrency, service));
+      profile = RateProfile.constant(new Study.Level(StudyValues.rho(params.get("rho")), true).perSecond(dynos, concurrency, service));
     } else if (open.level() != null) {
       profile = RateProfile.constant(open.level().perSecond(dynos, concurrency, service));
     } else {

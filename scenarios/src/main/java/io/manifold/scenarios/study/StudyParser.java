@@ -6,7 +6,6 @@ import io.manifold.scenarios.yaml.Problems;
 import io.manifold.scenarios.yaml.YamlLoader;
 import io.manifold.scenarios.yaml.YamlNode;
 import io.manifold.sim.dist.Distribution;
-import io.manifold.sim.dist.Units;
 import io.manifold.sim.load.ClosedLoop;
 import io.manifold.sim.load.OpenLoop;
 import io.manifold.sim.load.TraceReplay;
@@ -80,7 +79,6 @@ public final class StudyParser {
   private static final List<String> ARRIVALS = List.of("poisson", "constant", "closed", "replay");
   private static final List<String> QUEUES = List.of("dyno", "router");
   private static final Pattern RANGE = Pattern.compile("(.+?)\\s*\\.\\.\\s*(.+)");
-  private static final Pattern SIZE = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(B|KB|MB|GB)\\s*");
 
   private final Problems problems = new Problems();
   private final Path baseDir;
@@ -108,13 +106,13 @@ public final class StudyParser {
     Fields top = Fields.root(root, problems);
     String name = top.value("name", t -> t, defaultName());
     String description = top.value("description", t -> t, "");
-    long seed = top.value("seed", t -> parseSeed(t), 1L);
+    long seed = top.value("seed", StudyValues::parseSeed, 1L);
     int replications = top.integer("replications", 1, MAX_REPLICATIONS, 5L).intValue();
-    Duration duration = top.value("duration", StudyParser::positiveDuration, null);
+    Duration duration = top.value("duration", StudyValues::positiveDuration, null);
     if (duration == null && !top.has("duration")) {
       top.missing("duration", "how long each run is measured, like 600s");
     }
-    Duration warmup = top.value("warmup", StudyParser::duration, duration == null ? Duration.ZERO : duration.dividedBy(10));
+    Duration warmup = top.value("warmup", StudyValues::duration, duration == null ? Duration.ZERO : duration.dividedBy(10));
     SimSystem.Time time = top.value("time", t -> SimSystem.Time.valueOf(Fields.choice(t, List.of("virtual", "real")).toUpperCase(Locale.ROOT)),
         SimSystem.Time.VIRTUAL);
     Map<String, Sweep> sweeps = readCompare(top);
@@ -196,8 +194,8 @@ public final class StudyParser {
       case "dynos" -> t -> Fields.integer(t, 1, WebFormation.MAX_DYNOS);
       case "concurrency" -> t -> Fields.integer(t, 1, 10_000);
       case "service" -> t -> Distribution.parse(t, baseDir);
-      case "rate" -> StudyParser::rate;
-      case "rho" -> StudyParser::rho;
+      case "rate" -> StudyValues::rate;
+      case "rho" -> StudyValues::rho;
       case "router-nodes" -> t -> Fields.integer(t, 1, RunSpec.MAX_ROUTER_NODES);
       case "queue" -> t -> Fields.choice(t, QUEUES);
       default -> throw new IllegalStateException(parameter);
@@ -217,14 +215,14 @@ public final class StudyParser {
       app.missing("service", "a service-time distribution, like exponential(mean=50ms)");
     }
     Distribution boot = app.value("boot", t -> Distribution.parse(t, baseDir), new Distribution.Constant(0));
-    double errors = app.value("errors", StudyParser::share, 0.0);
+    double errors = app.value("errors", StudyValues::share, 0.0);
     int backlog = app.integer("backlog", 0, 1_000_000, (long) ServiceModel.DEFAULT_BACKLOG).intValue();
     ServiceModel.Memory memory = null;
     if (app.has("memory")) {
       Fields m = app.map("memory");
-      Long start = m.value("start", StudyParser::bytes, 0L);
-      Long perRequest = m.value("per-request", StudyParser::bytes, 0L);
-      Long limit = m.value("limit", StudyParser::bytes, null);
+      Long start = m.value("start", StudyValues::bytes, 0L);
+      Long perRequest = m.value("per-request", StudyValues::bytes, 0L);
+      Long limit = m.value("limit", StudyValues::bytes, null);
       if (limit == null && !m.has("limit")) {
         m.missing("limit", "the memory at which the dyno is killed (Heroku's R15), like 1GB");
       }
@@ -243,7 +241,7 @@ public final class StudyParser {
     String policy = router.choice("policy", RoutingPolicies.NAMES, "random");
     int nodes = router.integer("nodes", 1, RunSpec.MAX_ROUTER_NODES, 1L).intValue();
     FrontSettings.Queue queue = FrontSettings.Queue.valueOf(router.choice("queue", QUEUES, "dyno").toUpperCase(Locale.ROOT));
-    Duration timeout = router.value("timeout", StudyParser::positiveDuration, Duration.ofSeconds(30));
+    Duration timeout = router.value("timeout", StudyValues::positiveDuration, Duration.ofSeconds(30));
     router.rejectUnknown();
     return new Study.Router(policy, nodes, queue, timeout);
   }
@@ -292,8 +290,8 @@ public final class StudyParser {
 
   private Study.Open readOpen(Fields load, String arrivals, boolean swept) {
     OpenLoop.Arrivals kind = OpenLoop.Arrivals.valueOf(arrivals.toUpperCase(Locale.ROOT));
-    Study.Level rate = load.value("rate", t -> new Study.Level(rate(t), false), null);
-    Study.Level rho = load.value("rho", t -> new Study.Level(rho(t), true), null);
+    Study.Level rate = load.value("rate", t -> new Study.Level(StudyValues.rate(t), false), null);
+    Study.Level rho = load.value("rho", t -> new Study.Level(StudyValues.rho(t), true), null);
     List<Study.Segment> profile = new ArrayList<>();
     for (YamlNode item : load.list("profile")) {
       if (!(item instanceof YamlNode.MapNode m)) {
@@ -301,7 +299,7 @@ public final class StudyParser {
         continue;
       }
       Fields seg = new Fields(m, load.path("profile"), problems);
-      Duration length = seg.value("for", StudyParser::positiveDuration, null);
+      Duration length = seg.value("for", StudyValues::positiveDuration, null);
       if (length == null && !seg.has("for")) {
         seg.missing("for", "how long the segment lasts, like 60s");
       }
@@ -309,9 +307,9 @@ public final class StudyParser {
       if (seg.has("rate") == seg.has("rho")) {
         problems.add(m.location(), load.path("profile"), "expected exactly one of rate (like 100/s or 100/s..300/s) or rho (like 0.5 or 0.3..0.9)");
       } else if (seg.has("rate")) {
-        levels = seg.value("rate", t -> range(t, x -> new Study.Level(x.strip().startsWith("0/") ? 0 : rate(x), false)), null);
+        levels = seg.value("rate", t -> range(t, x -> new Study.Level(x.strip().startsWith("0/") ? 0 : StudyValues.rate(x), false)), null);
       } else {
-        levels = seg.value("rho", t -> range(t, x -> new Study.Level(x.strip().equals("0") ? 0 : rho(x), true)), null);
+        levels = seg.value("rho", t -> range(t, x -> new Study.Level(x.strip().equals("0") ? 0 : StudyValues.rho(x), true)), null);
       }
       seg.rejectUnknown();
       if (length != null && levels != null) {
@@ -330,95 +328,10 @@ public final class StudyParser {
   }
 
   private Study.Output readOutput(Fields output) {
-    boolean trace = output.value("trace", StudyParser::bool, false);
+    boolean trace = output.value("trace", StudyValues::bool, false);
     int limit = output.integer("trace-limit", 1, MAX_TRACE_LIMIT, 100_000L).intValue();
     output.rejectUnknown();
     return new Study.Output(trace, limit);
-  }
-
-  // --- values ---
-
-  private static long parseSeed(String t) {
-    try {
-      return Long.parseLong(t.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a whole number (64-bit) but found '" + t + "'");
-    }
-  }
-
-  static Duration duration(String t) {
-    double nanos = Units.nanos(t);
-    if (nanos > 1e18) {
-      throw new IllegalArgumentException("expected a duration under 30 years but found '" + t + "'");
-    }
-    return Duration.ofNanos(Math.round(nanos));
-  }
-
-  static Duration positiveDuration(String t) {
-    Duration d = duration(t);
-    if (d.isZero()) {
-      throw new IllegalArgumentException("expected a duration above zero but found '" + t + "'");
-    }
-    return d;
-  }
-
-  static double rate(String t) {
-    double r = Units.perSecond(t);
-    if (r <= 0 || r > 1e9) {
-      throw new IllegalArgumentException("expected a rate above 0/s and at most 1e9/s but found '" + t + "'");
-    }
-    return r;
-  }
-
-  static double rho(String t) {
-    double r;
-    try {
-      r = Double.parseDouble(t.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a utilisation (rho) like 0.7 but found '" + t + "'");
-    }
-    if (!(r > 0 && r <= 5)) {
-      throw new IllegalArgumentException("expected a utilisation (rho) above 0 and at most 5 but found '" + t + "'");
-    }
-    return r;
-  }
-
-  static double share(String t) {
-    String s = t.strip();
-    boolean percent = s.endsWith("%");
-    double v;
-    try {
-      v = Double.parseDouble(percent ? s.substring(0, s.length() - 1) : s);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a share like 1% or 0.01 but found '" + t + "'");
-    }
-    v = percent ? v / 100 : v;
-    if (!(v >= 0 && v <= 1)) {
-      throw new IllegalArgumentException("expected a share from 0% to 100% but found '" + t + "'");
-    }
-    return v;
-  }
-
-  static long bytes(String t) {
-    Matcher m = SIZE.matcher(t);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("expected a size like 512MB, 64KB or 1GB but found '" + t + "'");
-    }
-    double v = Double.parseDouble(m.group(1));
-    return Math.round(v * switch (m.group(2)) {
-      case "B" -> 1L;
-      case "KB" -> 1L << 10;
-      case "MB" -> 1L << 20;
-      default -> 1L << 30;
-    });
-  }
-
-  static boolean bool(String t) {
-    return switch (t.strip()) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("expected true or false but found '" + t + "'");
-    };
   }
 
   /** {@code x} (a constant) or {@code x..y} (a ramp). */
