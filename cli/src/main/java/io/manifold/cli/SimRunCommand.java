@@ -4,7 +4,6 @@ import io.manifold.core.InputException;
 import io.manifold.scenarios.study.CsvFiles;
 import io.manifold.scenarios.study.Study;
 import io.manifold.scenarios.study.StudyCells;
-import io.manifold.scenarios.study.StudyOutputs;
 import io.manifold.scenarios.study.StudyParser;
 import io.manifold.scenarios.study.StudyResult;
 import io.manifold.scenarios.study.StudyRunner;
@@ -85,7 +84,7 @@ final class SimRunCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     int[] done = new int[1];
-    StudyResult result = StudyRunner.run(study, file.toAbsolutePath().getParent(), new Experiment.Progress() {
+    StudyRunner.Written written = StudyRunner.runInto(study, file.toAbsolutePath().getParent(), dir, new Experiment.Progress() {
       @Override
       public void runFinished(Cell cell, int replication, RunResult r) {
         done[0]++;
@@ -100,10 +99,11 @@ final class SimRunCommand implements Callable<Integer> {
       @Override
       public void cellFinished(CellResult c) {}
     });
+    StudyResult result = written.result();
     java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
     SummaryTable.print(result, new java.io.PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
     stdout.print(table.toString(java.nio.charset.StandardCharsets.UTF_8));
-    List<Path> files = StudyOutputs.write(result, dir);
+    List<Path> files = written.files();
     if (result.unanswered() > 0) {
       stdout.println("WARNING: " + result.unanswered() + " requests were never answered (see report.html)");
     }

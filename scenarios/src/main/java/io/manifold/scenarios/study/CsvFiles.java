@@ -1,6 +1,5 @@
 package io.manifold.scenarios.study;
 
-import io.manifold.sim.record.TraceRow;
 import io.manifold.sim.run.CellResult;
 import io.manifold.sim.run.RunResult;
 import io.manifold.sim.stats.Estimate;
@@ -12,11 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * The study's CSV files. Their numbers come only from the simulation (no wall-clock times, no
+ * The study's CSV files of results ({@link TraceCsv} writes the trace). Their numbers come only from the simulation (no wall-clock times, no
  * dates), with fixed decimals, so that two runs of a study with one seed in virtual time write
  * byte-identical files.
  */
@@ -85,42 +83,12 @@ public final class CsvFiles {
     });
   }
 
-  /**
-   * {@code trace.csv}: one row per request (the first of each run's window, up to the study's
-   * limit), in order of arrival within each run. Times in ms, arrival from the end of the warm-up;
-   * a run's rows can be replayed ({@code load: {arrivals: replay, file: ...}}).
-   */
-  public static void trace(StudyResult result, Path file) {
-    List<String> header = new ArrayList<>(List.of("cell"));
-    header.addAll(columns(result.parameters()));
-    header.addAll(List.of("replication", "request", "arrival_ms", "router", "dyno", "queue_ms", "service_ms", "response_ms", "status", "code"));
-    write(file, out -> {
-      out.write(String.join(",", header));
-      out.write('\n');
-      for (CellResult c : result.cells()) {
-        for (int r = 0; r < c.runs().size(); r++) {
-          List<TraceRow> rows = new ArrayList<>(c.runs().get(r).metrics().trace());
-          rows.sort(Comparator.comparingLong(TraceRow::id));
-          StringBuilder prefix = new StringBuilder().append(c.cell().index() + 1);
-          result.parameters().forEach(p -> prefix.append(',').append(quote(c.cell().params().get(p))));
-          prefix.append(',').append(r + 1).append(',');
-          for (TraceRow t : rows) {
-            out.write(prefix + Long.toString(t.id()) + ',' + ms(t.arrival()) + ',' + (t.routerNode() + 1) + ','
-                + (t.dyno() == null ? "" : t.dyno()) + ',' + ms(t.queue()) + ',' + (t.service() < 0 ? "" : ms(t.service())) + ','
-                + ms(t.response()) + ',' + t.status() + ',' + (t.code() == null ? "" : t.code()));
-            out.write('\n');
-          }
-        }
-      }
-    });
-  }
-
   /** Rows the trace left out, over all runs. */
   public static long traceDropped(StudyResult result) {
     return result.cells().stream().flatMap(c -> c.runs().stream()).mapToLong(r -> r.metrics().traceDropped()).sum();
   }
 
-  private static List<String> columns(List<String> parameters) {
+  static List<String> columns(List<String> parameters) {
     return parameters.stream().map(p -> p.replace('-', '_')).toList();
   }
 
@@ -130,10 +98,6 @@ public final class CsvFiles {
       case THROUGHPUT -> 3;
       default -> 4;
     };
-  }
-
-  private static String ms(long nanos) {
-    return Numbers.csv(nanos / 1e6, 3);
   }
 
   /** Distributions contain commas: quote them as RFC 4180 says. */

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a study's files into one directory: results.csv, summary.csv, report.html and, if asked, trace.csv. */
+/**
+ * Writes a study's result files into one directory: results.csv, summary.csv and report.html
+ * (trace.csv is written while the study runs: {@link StudyRunner#runInto}).
+ */
 public final class StudyOutputs {
   private StudyOutputs() {}
 
@@ -25,11 +28,6 @@ public final class StudyOutputs {
     Path summary = dir.resolve("summary.csv");
     CsvFiles.summary(result, summary);
     files.add(summary);
-    if (result.study().output().trace()) {
-      Path trace = dir.resolve("trace.csv");
-      CsvFiles.trace(result, trace);
-      files.add(trace);
-    }
     Path report = dir.resolve("report.html");
     HtmlReport.write(result, report);
     files.add(report);

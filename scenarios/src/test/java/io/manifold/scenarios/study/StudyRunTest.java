@@ -35,8 +35,7 @@ class StudyRunTest {
       """;
 
   private static List<Path> runInto(Path study, Path out) {
-    StudyResult result = StudyRunner.run(StudyParser.parse(study), study.getParent(), new Experiment.Progress() {});
-    return StudyOutputs.write(result, out);
+    return StudyRunner.runInto(StudyParser.parse(study), study.getParent(), out, new Experiment.Progress() {}).files();
   }
 
   @Test

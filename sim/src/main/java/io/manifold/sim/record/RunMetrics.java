@@ -30,8 +30,11 @@ public record RunMetrics(
     List<TraceRow> trace,
     long traceDropped) {
 
-  /** The same without its histograms (null), once they have been merged elsewhere: they are the bulk of it. */
-  public RunMetrics withoutHistograms() {
-    return new RunMetrics(requests, errors, throughput, queuedShare, response, queue, outcomes, null, null, trace, traceDropped);
+  /**
+   * The same without its histograms (null) and trace (empty), once they have been merged or
+   * written elsewhere: they are the bulk of it.
+   */
+  public RunMetrics slim() {
+    return new RunMetrics(requests, errors, throughput, queuedShare, response, queue, outcomes, null, null, List.of(), traceDropped);
   }
 }

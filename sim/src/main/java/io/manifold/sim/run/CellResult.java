@@ -12,8 +12,9 @@ import org.HdrHistogram.Histogram;
 /**
  * A cell's replications and what they say together: each {@link Metric} as the mean over the
  * replications with a Student-t 95% confidence interval, and the replications' histograms merged
- * (for CDFs). The runs it keeps have no histograms of their own any more: a study of many cells
- * would otherwise hold two histograms per run.
+ * (for CDFs). The runs it keeps have no histograms or trace of their own any more: a study of many
+ * cells would otherwise hold two histograms and a trace per run (write the trace as runs finish,
+ * in {@link Experiment.Progress#runFinished}).
  */
 public record CellResult(Cell cell, List<RunResult> runs, Map<Metric, Estimate> estimates,
     Histogram response, Histogram queue, Map<String, Long> outcomes, long requests, long unanswered) {
@@ -36,7 +37,7 @@ public record CellResult(Cell cell, List<RunResult> runs, Map<Metric, Estimate> 
       requests += r.metrics().requests();
       unanswered += r.unanswered();
     }
-    List<RunResult> slim = runs.stream().map(RunResult::withoutHistograms).toList();
+    List<RunResult> slim = runs.stream().map(RunResult::slim).toList();
     return new CellResult(cell, slim, estimates, response, queue, outcomes, requests, unanswered);
   }
 

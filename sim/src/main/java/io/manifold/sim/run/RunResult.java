@@ -11,8 +11,9 @@ import io.manifold.sim.record.RunMetrics;
  */
 public record RunResult(RunSpec spec, long seed, RunMetrics metrics, long sent, long unanswered, long wallNanos) {
 
-  public RunResult withoutHistograms() {
-    return new RunResult(spec, seed, metrics.withoutHistograms(), sent, unanswered, wallNanos);
+  /** The same without histograms and trace (see {@link RunMetrics#slim()}). */
+  public RunResult slim() {
+    return new RunResult(spec, seed, metrics.slim(), sent, unanswered, wallNanos);
   }
 
   /** Simulated requests per second of wall-clock time. */
