@@ -197,6 +197,19 @@ public final class SyntheticDyno implements DynoRuntime.Running {
     return endpoint.port();
   }
 
+  /**
+   * The machine under it goes away: every request it holds is lost, and nobody hears of an exit
+   * (a dead node reports nothing; the cluster finds out later). On the clock's thread.
+   */
+  void powerOff() {
+    die(-1);
+  }
+
+  boolean isGone() {
+    return state == State.GONE;
+  }
+
+  /** @param status the exit status to report, or -1 to report none */
   private void die(int status) {
     if (state == State.GONE) {
       return;
@@ -214,7 +227,9 @@ public final class SyntheticDyno implements DynoRuntime.Running {
     while (!queue.isEmpty()) {
       queue.pollFirst().lost(HCode.H13, now);
     }
-    exit(status);
+    if (status >= 0) {
+      exit(status);
+    }
   }
 
   private void exit(int status) {

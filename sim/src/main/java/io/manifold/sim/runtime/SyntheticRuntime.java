@@ -5,6 +5,8 @@ import io.manifold.core.dyno.DynoSpec;
 import io.manifold.core.dyno.Endpoint;
 import io.manifold.sim.random.RandomStreams;
 import io.manifold.sim.time.SimClock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +27,9 @@ public final class SyntheticRuntime implements DynoRuntime {
   private final RandomStreams streams;
   private final String host;
   private final AtomicInteger launches = new AtomicInteger();
+  /** This node's dynos that have not exited; touched on the clock's thread. */
+  private final List<SyntheticDyno> running = new ArrayList<>();
+  private boolean poweredOff;
 
   /** @param host the name endpoints are given, as a node's address (for example {@code sim}) */
   public SyntheticRuntime(SimClock clock, SimNetwork network, ServiceModel model, RandomStreams streams, String host) {
@@ -45,8 +50,34 @@ public final class SyntheticRuntime implements DynoRuntime {
     // the port is the launch's number: unique on the simulated network, like a fresh $PORT
     Endpoint endpoint = new Endpoint(host, n);
     CompletableFuture<Running> started = new CompletableFuture<>();
-    clock.post(() -> started.complete(new SyntheticDyno(clock, network, model, endpoint,
-        streams.stream("dyno/" + spec.name() + "/" + n), output)));
+    clock.post(() -> {
+      if (poweredOff) {
+        return; // a dead node starts nothing; the Dyno actor on it is as dead as the node
+      }
+      SyntheticDyno dyno = new SyntheticDyno(clock, network, model, endpoint, streams.stream("dyno/" + spec.name() + "/" + n), output);
+      running.add(dyno);
+      dyno.exited().thenRun(() -> running.remove(dyno));
+      started.complete(dyno);
+    });
     return started;
+  }
+
+  /** The host its dynos' endpoints name: the node. */
+  public String host() {
+    return host;
+  }
+
+  /**
+   * The node this runtime stands for goes down: its dynos die with every request they hold, and
+   * none reports an exit; it launches nothing any more. Bounded by the dynos it runs.
+   */
+  public void powerOff() {
+    clock.post(() -> {
+      poweredOff = true;
+      for (SyntheticDyno d : List.copyOf(running)) {
+        d.powerOff();
+      }
+      running.clear();
+    });
   }
 }
