@@ -161,6 +161,10 @@ public final class HtmlReport {
     for (CellResult c : result.cells()) {
       lines.computeIfAbsent(lineName(c, result, x), k -> new ArrayList<>()).add(c);
     }
+    double[] all = result.cells().stream().mapToDouble(c -> numeric(c.cell().params().get(x))).filter(Double::isFinite).toArray();
+    double lowest = java.util.Arrays.stream(all).min().orElse(1);
+    double highest = java.util.Arrays.stream(all).max().orElse(1);
+    boolean logX = lowest > 0 && highest / lowest >= 20; // 50 to 4,000 dynos reads better on a log scale
     b.append("<h2>Against ").append(esc(x)).append("</h2><div class=\"charts\">");
     for (Metric m : new Metric[] {Metric.RESPONSE_MEAN, Metric.RESPONSE_P99, Metric.QUEUE_MEAN}) {
       String y = switch (m) {
@@ -168,7 +172,7 @@ public final class HtmlReport {
         case RESPONSE_P99 -> "p99 response time, ms (±95%)";
         default -> "mean queueing time, ms (±95%)";
       };
-      SvgChart chart = new SvgChart(x, y, false, false);
+      SvgChart chart = new SvgChart(logX ? x + " (log scale)" : x, y, logX, false);
       for (Map.Entry<String, List<CellResult>> line : lines.entrySet()) {
         List<CellResult> cs = line.getValue();
         double[] xs = new double[cs.size()];
@@ -179,7 +183,7 @@ public final class HtmlReport {
           xs[i] = numeric(cs.get(i).cell().params().get(x));
           Estimate e = cs.get(i).get(m);
           ys[i] = e.mean();
-          lo[i] = Double.isNaN(e.halfWidth()) ? Double.NaN : e.lower();
+          lo[i] = Double.isNaN(e.halfWidth()) ? Double.NaN : Math.max(0, e.lower()); // a time is never below 0
           hi[i] = Double.isNaN(e.halfWidth()) ? Double.NaN : e.upper();
         }
         chart.add(line.getKey().isEmpty() ? "all" : line.getKey(), xs, ys, lo, hi, true);

@@ -157,6 +157,13 @@ class StudyParserTest {
   }
 
   @Test
+  void anUnquotedDistributionInAFlowMapIsExplained() {
+    List<String> p = problems("duration: 1s\napp: {dynos: 1, service: weibull(shape=0.46, median=50ms)}\nload: {rate: 1/s}\n");
+    assertTrue(p.get(0).startsWith("s.yaml:2:26: app.service: 'weibull(shape=0.46' ends before its ')'"), p.get(0));
+    assertTrue(p.get(0).contains("write the distribution in quotes"), p.get(0));
+  }
+
+  @Test
   void aProfileMixesStepsAndRamps() {
     Study s = parse("duration: 100s\napp: {dynos: 10, service: exponential(mean=50ms)}\n"
         + "load: {profile: [{for: 30s, rate: 100/s}, {for: 30s, rate: 100/s..300/s}, {for: 40s, rho: 0.9}]}\n");

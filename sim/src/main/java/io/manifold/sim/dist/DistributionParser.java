@@ -38,6 +38,10 @@ final class DistributionParser {
 
   static Distribution parse(String text, Path baseDir) {
     Matcher call = CALL.matcher(text);
+    if (text.contains("(") && !text.contains(")")) {
+      throw new IllegalArgumentException("'" + text + "' ends before its ')': inside a YAML {...} map a comma ends the value,"
+          + " so write the distribution in quotes, like \"weibull(shape=0.46, median=50ms)\"");
+    }
     if (!call.matches()) {
       try {
         return new Distribution.Constant(Units.nanos(text));
