@@ -18,7 +18,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     if (e instanceof InputException) {
       cli.getErr().println("manifold: " + e.getMessage());
-      return BAD_INPUT;
+      return cli.getCommand() instanceof InvalidInputExitsTwo ? 2 : BAD_INPUT;
     }
     if (e instanceof PlatformClient.Refused refused) {
       // as the heroku CLI prints an API error: the message, then the error's id

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         "The heroku CLI's verbs (apps, ps, config, releases, logs, ...) work on the manifold that `manifold up` started,"
             + " or on the one --api names."},
     subcommands = {
-      UpCommand.class, EnvCommand.class,
+      UpCommand.class, EnvCommand.class, SimCommand.class,
       AppsCommands.Index.class, AppsCommands.Create.class, AppsCommands.Info.class, AppsCommands.Destroy.class,
       DeployCommand.class,
       PsCommands.Index.class, PsCommands.Scale.class, PsCommands.Restart.class, PsCommands.Stop.class,
@@ -49,7 +49,7 @@ public final class Main {
 
   /** A bad flag is a usage error: exit 1, as the heroku CLI (picocli's default is 2). */
   private static void exitOneOnBadFlags(CommandLine cli) {
-    cli.getCommandSpec().exitCodeOnInvalidInput(Errors.BAD_INPUT);
+    cli.getCommandSpec().exitCodeOnInvalidInput(cli.getCommand() instanceof InvalidInputExitsTwo ? 2 : Errors.BAD_INPUT);
     cli.getSubcommands().values().forEach(Main::exitOneOnBadFlags);
   }
 

@@ -134,15 +134,18 @@ class LogChannelTest {
 
     first.stop();
     TestProbe<TailSession.Event> third = kit.createTestProbe();
-    // the channel learns of the stop asynchronously: ask again until the place is free (bounded)
+    // the channel learns of the stop asynchronously (the subscriber's death reaches its session,
+    // whose end reaches the channel): ask again, 50 ms apart, until the place is free (bounded: 10 s)
     TailSession.Event answer = null;
-    for (int attempt = 0; attempt < 50; attempt++) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
       channel.tell(new LogChannel.Tail(LogFilter.ALL, 0, third.getRef()));
       channel.tell(new LogChannel.Publish(app("web.1", "probe " + attempt)));
       answer = third.receiveMessage(Duration.ofSeconds(3));
       if (answer instanceof TailSession.Batch) {
         break;
       }
+      io.manifold.testing.Processes.sleep(50);
     }
     assertTrue(answer instanceof TailSession.Batch, "a tail is accepted once the first subscriber stopped");
   }

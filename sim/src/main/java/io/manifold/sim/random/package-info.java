@@ -1,0 +1,4 @@
+/**
+ * Seeded random streams, one per purpose, derived from one seed.
+ */
+package io.manifold.sim.random;

@@ -1,0 +1,4 @@
+/**
+ * Runs: the actors of a simulated manifold, one replication, cells and their replications.
+ */
+package io.manifold.sim.run;
