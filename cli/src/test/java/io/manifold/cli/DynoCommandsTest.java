@@ -45,13 +45,13 @@ class DynoCommandsTest {
     List<String> lines = ps.out().lines().toList();
     assertEquals("=== worker (Basic): echo hi; exec sleep 600 (1)", lines.get(0), ps.toString());
     assertEquals("", lines.get(1));
-    assertTrue(Pattern.matches("worker\\.1: up \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\(~ \\d+[smh] ago\\) on local", lines.get(2)),
+    assertTrue(Pattern.matches("worker\\.1: up \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\(~ \\d+[smh] ago\\) on node-1", lines.get(2)),
         ps.toString());
 
     CliHarness.Run json = manifold.run("ps", "-a", "shop", "--json");
     assertEquals(0, json.status(), json.toString());
     assertTrue(json.out().startsWith("[\n  {\n    \"attach_url\": null,"), json.out());
-    assertTrue(json.out().contains("\"name\": \"worker.1\"") && json.out().contains("\"node\": \"local\""), json.out());
+    assertTrue(json.out().contains("\"name\": \"worker.1\"") && json.out().contains("\"node\": \"node-1\""), json.out());
   }
 
   @Test
@@ -99,7 +99,7 @@ class DynoCommandsTest {
     CliHarness.Run ps = manifold.run("ps", "-a", "oneoff");
     List<String> lines = ps.out().lines().toList();
     assertEquals("=== run: one-off processes (1)", lines.get(0), ps.toString());
-    assertTrue(Pattern.matches("run\\.1 \\(Basic\\): up .* \\(~ \\d+s ago\\) on local: sleep 30", lines.get(2)), ps.toString());
+    assertTrue(Pattern.matches("run\\.1 \\(Basic\\): up .* \\(~ \\d+s ago\\) on node-1: sleep 30", lines.get(2)), ps.toString());
 
     CliHarness.Run stop = manifold.run("ps:stop", "-a", "oneoff", "run.1");
     assertEquals(0, stop.status(), stop.toString());
