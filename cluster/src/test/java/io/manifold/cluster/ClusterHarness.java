@@ -1,0 +1,113 @@
+package io.manifold.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.manifold.testing.Examples;
+import io.manifold.testing.Processes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import javax.tools.ToolProvider;
+
+/**
+ * A manifold of several nodes in this JVM (real Artery on 127.0.0.1, a shared H2 journal), an
+ * app directory whose web process is the example's Web server compiled once (so that a dyno
+ * starts in a fraction of a second) and whose workers are shell sleeps, and an API client for any
+ * node.
+ */
+final class ClusterHarness implements AutoCloseable {
+  static final String TOKEN = "cluster-test-token";
+  static final ObjectMapper JSON = new ObjectMapper();
+  final LocalManifold manifold;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ClusterHarness(Path dir, int nodes, Map<String, Object> extra) {
+    Map<String, Object> settings = new HashMap<>(Map.of(
+        "manifold.nodes", nodes,
+        "manifold.data-dir", dir.resolve("data").toString(),
+        "manifold.router.port", 0, "manifold.api.port", 0, "manifold.api.token", TOKEN,
+        "manifold.user", "cluster@manifold.test",
+        "manifold.dyno.stop-grace", "3s"));
+    settings.putAll(extra);
+    Config config = ConfigFactory.parseMap(settings);
+    manifold = LocalManifold.start(config);
+  }
+
+  /** A directory with a Procfile: {@code web} the compiled example server, {@code worker} a shell sleep. */
+  static Path app(Path dir, String name) throws Exception {
+    Path app = Files.createDirectories(dir.resolve(name));
+    int status = ToolProvider.getSystemJavaCompiler().run(null, null, null,
+        "-d", app.toString(), Examples.hello().resolve("Web.java").toString());
+    if (status != 0) {
+      throw new IllegalStateException("Web.java did not compile");
+    }
+    Files.writeString(app.resolve("Procfile"), """
+        web: exec java -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp . Web
+        worker: echo "$DYNO working"; exec sleep 1777
+        """);
+    return app;
+  }
+
+  JsonNode api(int node, String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manifold.node(node).apiPort() + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + TOKEN).header("Accept", "application/vnd.heroku+json; version=3")
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    String text = http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
+    return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+  }
+
+  /** A request through node {@code node}'s router. */
+  HttpResponse<String> get(int node, String app, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manifold.node(node).routerPort() + path))
+        .header("Host", app + ".localhost").timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  JsonNode awaitDynos(int node, String app, Predicate<JsonNode> condition, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = api(node, "GET", "/apps/" + app + "/dynos", null);
+        if (last.isArray() && condition.test(last)) {
+          return last;
+        }
+      } catch (Exception notYet) {
+        // the API answers again once the registry is back
+      }
+      Processes.sleep(100);
+    }
+    throw new AssertionError(app + "'s dynos never got there; last: " + last);
+  }
+
+  static long up(JsonNode dynos) {
+    long n = 0;
+    for (JsonNode d : dynos) {
+      if (d.get("state").asText().equals("up")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static Map<String, String> nodeOf(JsonNode dynos) {
+    Map<String, String> m = new HashMap<>();
+    dynos.forEach(d -> m.put(d.get("name").asText(), d.get("node").asText()));
+    return m;
+  }
+
+  @Override
+  public void close() {
+    manifold.close();
+  }
+}
