@@ -11,6 +11,7 @@ import io.manifold.http.HttpDrainTransport;
 import io.manifold.http.RouterFront;
 import io.manifold.http.api.ApiServer;
 import io.manifold.http.api.ApiSettings;
+import io.manifold.http.api.NodeInfo;
 import io.manifold.http.metrics.DynoMetrics;
 import io.manifold.http.metrics.LogMetrics;
 import io.manifold.http.metrics.MetricsRoute;
@@ -69,7 +70,8 @@ final class NodeGuardian {
             int routerPort = routerBinding.localAddress().getPort();
             String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
             ApiSettings api = settings.api(routerUrl);
-            return ApiServer.bind(ctx.getSystem(), api, registry, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
+            NodeInfo node = NodeInfo.single(settings.node(), metrics);
+            return ApiServer.bind(ctx.getSystem(), api, registry, node, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
               unbindOnShutdown(shutdown, "api-unbind", apiBinding);
               return new Started(routerPort, apiBinding.localAddress().getPort(), registry);
             });

@@ -12,6 +12,8 @@ import io.manifold.core.routing.RoundRobinPolicy;
 import io.manifold.core.routing.Router;
 import io.manifold.core.routing.RoutingTable;
 import io.manifold.http.HttpDrainTransport;
+import io.manifold.http.metrics.NodeMetrics;
+import io.manifold.http.metrics.RouterMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -40,6 +42,9 @@ final class ApiHarness implements AutoCloseable {
   final ActorRef<AppRegistry.Command> registry;
   final ServerBinding binding;
   final int port;
+  /** The node's figures, which the console's router-stats read (a test records into them through {@link #router}). */
+  final NodeMetrics metrics = new NodeMetrics();
+  final RouterMetrics router = new RouterMetrics(metrics, new RoutingTable());
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   record Response(int status, HttpHeaders headers, String body) {
@@ -71,7 +76,8 @@ final class ApiHarness implements AutoCloseable {
     registry = kit.spawn(AppRegistry.create(AppRegistry.AppWiringFactory.of(runtime, dynos, router, "local"),
         LogSettings.fromConfig(m), new HttpDrainTransport(), m.getInt("apps.max")));
     ApiSettings settings = ApiSettings.fromConfig(m, TOKEN, "http://%s.localhost:5000/").withPort(0);
-    binding = ApiServer.bind(kit.system(), settings, registry, null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    binding = ApiServer.bind(kit.system(), settings, registry, NodeInfo.single("local", metrics), null)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = binding.localAddress().getPort();
   }
 
