@@ -22,7 +22,10 @@ export function format(value) {
   if (value === null || value === undefined || Number.isNaN(value)) {
     return '–';
   }
-  return value >= 100 ? Math.round(value).toLocaleString() : value.toFixed(value >= 10 ? 1 : 2);
+  if (Number.isInteger(value) || value >= 100) {
+    return Math.round(value).toLocaleString();
+  }
+  return value.toFixed(value >= 10 ? 1 : 2);
 }
 
 function frame(svg, max, unit, points) {
@@ -72,7 +75,7 @@ export function lineChart({id, title, unit, series}) {
       });
       svg.append(s('path', {d: d || 'M0 0', class: `line series-${n}`}));
     });
-    fill(caption, h('strong', {}, title), ': ', series.map((serie, n) => {
+    fill(caption, h('strong', {}, title), series.map((serie, n) => {
       const last = data[n].length ? data[n][data[n].length - 1] : null;
       return h('span', {class: `value series-${n}`, dataset: {key: serie.key}}, `${serie.name} ${format(last)} ${unit}`);
     }));
@@ -138,7 +141,7 @@ export function errorChart({id, title}) {
     });
     const all = Object.entries(totals ?? {}).sort();
     const now = sums.length ? sums[sums.length - 1] : 0;
-    fill(caption, h('strong', {}, title), `: ${now} in the last second`);
+    fill(caption, h('strong', {}, title), h('span', {}, `${now} in the last second`));
     fill(legend, all.length === 0 ? h('li', {class: 'muted'}, 'No H-code errors yet') : all.map(([code, total]) =>
       h('li', {dataset: {code}}, h('span', {class: `swatch ${colour(code)}`, 'aria-hidden': 'true'}),
         h('strong', {}, code), ` ${errors?.[code] ?? 0} now, ${total} in all`)));

@@ -16,7 +16,8 @@ export function clusterView(main, scope) {
   const summary = h('p', {id: 'cluster-summary', class: 'muted'});
   main.append(h('h1', {}, 'Cluster'), summary, nodesEl,
     h('section', {class: 'panel', 'aria-labelledby': 'changes-title'}, h('h2', {id: 'changes-title'}, 'Changes'),
-      changesEl, h('p', {class: 'muted'}, 'Since this page was opened; one reading a second.')));
+      changesEl, h('p', {class: 'muted'}, 'What changed since this page was opened: nodes, their status, dynos leaving and starting. '
+        + 'One reading a second.')));
 
   let before = null; // node name -> {status, dynos: Map(key -> node)}
   const gone = new Map(); // node name -> when it was last seen
@@ -70,7 +71,7 @@ export function clusterView(main, scope) {
 
   function nodeCard(n) {
     const apps = new Set(n.dynos.map(d => d.app.name));
-    return h('section', {class: `node status-${n.status}`, dataset: {node: n.name, status: n.status}, 'aria-labelledby': `node-${n.name}`},
+    return h('section', {class: `node-card status-${n.status}`, dataset: {node: n.name, status: n.status}, 'aria-labelledby': `node-${n.name}`},
       h('h2', {id: `node-${n.name}`}, n.name, ' ', h('span', {class: `badge status-${n.status}`}, n.status)),
       h('p', {class: 'muted'}, `${n.dynos.length} dyno${n.dynos.length === 1 ? '' : 's'} of ${apps.size} app${apps.size === 1 ? '' : 's'}`),
       table(`Dynos on ${n.name}`, ['App', 'Dyno', 'State', 'Since'], n.dynos.map(d =>
@@ -89,7 +90,7 @@ export function clusterView(main, scope) {
     const dynos = nodes.reduce((sum, n) => sum + n.dynos.length, 0);
     fill(summary, `${nodes.length} node${nodes.length === 1 ? '' : 's'}, ${up} up; ${dynos} dyno${dynos === 1 ? '' : 's'}. Updated ${clock()}.`);
     fill(nodesEl, nodes.map(nodeCard), [...gone].map(([name, at]) =>
-      h('section', {class: 'node status-gone', dataset: {node: name, status: 'gone'}},
+      h('section', {class: 'node-card status-gone', dataset: {node: name, status: 'gone'}},
         h('h2', {}, name, ' ', h('span', {class: 'badge status-gone'}, 'gone')),
         h('p', {class: 'muted'}, `Not reported since ${clock(at)}.`))));
   });

@@ -7,7 +7,7 @@ import {attempt} from './problems.js';
 
 export function configPanel(page) {
   const reveal = h('button', {type: 'button', id: 'config-reveal', 'aria-pressed': 'false'}, 'Reveal values');
-  const {el, body} = panel('config', 'Config vars', h('div', {class: 'actions'}, reveal));
+  const {el, body} = panel('config', 'Config vars', h('div', {class: 'panel-actions'}, reveal));
   let shown = false;
   let vars = {};
 

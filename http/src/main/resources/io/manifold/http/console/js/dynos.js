@@ -10,7 +10,7 @@ const SETTLED = new Set(['up', 'crashed', 'down']);
 
 export function dynosPanel(page, scope) {
   const restartAll = h('button', {type: 'button', id: 'restart-all'}, 'Restart all');
-  const {el, body} = panel('dynos', 'Dynos', h('div', {class: 'actions'}, restartAll));
+  const {el, body} = panel('dynos', 'Dynos', h('div', {class: 'panel-actions'}, restartAll));
   let moving = false;
 
   restartAll.addEventListener('click', () => attempt(restartAll, async () => {
@@ -38,7 +38,7 @@ export function dynosPanel(page, scope) {
         h('td', {class: 'node'}, d.node ?? '?'),
         h('td', {title: d.updated_at}, ago(d.updated_at)),
         h('td', {}, `v${d.release?.version ?? '?'}`),
-        h('td', {class: 'actions'}, action('Restart', d, 'DELETE', ''), action('Stop', d, 'POST', '/actions/stop'))))),
+        h('td', {class: 'actions'}, action('Restart', d, 'DELETE', ''), action('Stop', d, 'POST', '/actions/stop')))),
     'No dynos. Scale a process type above 0 to start some.'));
   }
 

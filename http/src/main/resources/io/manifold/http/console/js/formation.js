@@ -9,7 +9,7 @@ export function formationPanel(page) {
   const {el, body} = panel('formation', 'Formation');
   const types = h('datalist', {id: 'process-types'});
   const type = h('input', {id: 'scale-type', name: 'type', list: 'process-types', required: true, size: 10,
-    pattern: '[A-Za-z0-9_-]+', autocomplete: 'off'});
+    pattern: '[A-Za-z0-9_\\-]+', autocomplete: 'off'});
   const quantity = h('input', {id: 'scale-quantity', name: 'quantity', type: 'number', min: 0, max: 100, required: true, value: 1});
   const button = h('button', {type: 'submit', id: 'scale-submit'}, 'Scale');
   const form = h('form', {class: 'inline', id: 'scale'},
@@ -35,7 +35,7 @@ export function formationPanel(page) {
         h('th', {scope: 'row'}, f.type),
         h('td', {class: 'quantity'}, String(f.quantity)),
         h('td', {}, f.size),
-        h('td', {}, h('code', {}, f.command))))),
+        h('td', {}, h('code', {}, f.command)))),
     'No process types: deploy code with a Procfile (./manifold deploy DIR).'));
   }
   return {el, refresh};

@@ -23,7 +23,7 @@ export function logsPanel(page, scope) {
   const source = h('select', {id: 'log-source', name: 'source'},
     h('option', {value: ''}, 'all'), h('option', {value: 'app'}, 'app'), h('option', {value: 'heroku'}, 'heroku'));
   const dyno = h('input', {id: 'log-dyno', name: 'dyno', size: 10, placeholder: 'web or web.1', autocomplete: 'off',
-    pattern: '[A-Za-z0-9_.-]*'});
+    pattern: '[A-Za-z0-9_.\\-]*'});
   const start = h('button', {type: 'submit', id: 'log-start'}, 'Tail');
   const stop = h('button', {type: 'button', id: 'log-stop', disabled: true}, 'Stop');
   const clear = h('button', {type: 'button', id: 'log-clear'}, 'Clear');

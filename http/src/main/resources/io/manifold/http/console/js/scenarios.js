@@ -95,5 +95,5 @@ function timeline(live, span) {
   svg.append(s('text', {x: 36, y: BAND + 24, class: 'axis', 'text-anchor': 'end'}, `${format(maxErr)} err/s`));
   svg.append(s('text', {x: 40, y: 2 * BAND + 34, class: 'axis'}, '0 s'), s('text', {x: W - 10, y: 2 * BAND + 34, class: 'axis', 'text-anchor': 'end'}, `${format(span)} s`));
   return h('figure', {class: 'chart-box wide'}, h('figcaption', {}, h('strong', {}, 'Timeline'),
-    ': latency p50 and p99 (top), errors (bottom), faults shaded'), svg);
+    h('span', {}, 'latency p50 and p99 (top), errors (bottom), faults shaded')), svg);
 }
