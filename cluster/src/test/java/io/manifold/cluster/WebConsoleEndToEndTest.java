@@ -207,6 +207,13 @@ class WebConsoleEndToEndTest {
     String message = problem.findElement(By.cssSelector(".message")).getText();
     assertTrue(id.equals("not_found") || id.equals("invalid_params"), "Heroku's error id: " + problem.getText());
     assertTrue(message.contains("nope"), "the API's message names the type: " + message);
+
+    browser.open(manifold.apiUrl() + "/#/apps/nope");
+    browser.await("no such app", d -> browser.text("#no-app").startsWith("Couldn't find that app."));
+    assertTrue(problems().contains("Couldn't find that app.") && problems().contains("not_found") && problems().contains("GET /apps/nope"),
+        problems());
+    browser.open(manifold.apiUrl() + "/#/apps/hello");
+    browser.element("#formation tr[data-type=web]");
   }
 
   @Test

@@ -3,8 +3,8 @@
 // refreshes itself after what changes it; dynos also every few seconds, the router every second.
 
 import {api, get, app} from './api.js';
-import {h, fill} from './dom.js';
-import {attempt} from './problems.js';
+import {h} from './dom.js';
+import {attempt, report} from './problems.js';
 import {formationPanel} from './formation.js';
 import {dynosPanel} from './dynos.js';
 import {configPanel} from './config.js';
@@ -20,7 +20,7 @@ export function appView(main, scope, name) {
   const head = h('div', {class: 'app-head'}, h('h1', {}, name));
   main.append(h('p', {class: 'crumbs'}, h('a', {href: '#/apps'}, 'Apps'), ' / ', name), head);
 
-  const maintenance = h('button', {type: 'button', id: 'maintenance', 'aria-pressed': 'false'}, 'Maintenance mode');
+  const maintenance = h('button', {type: 'button', id: 'maintenance', 'aria-pressed': 'false', hidden: true}, 'Maintenance mode');
   const webUrl = h('a', {id: 'web-url', rel: 'noopener', target: '_blank'});
   page.panels.app = {
     refresh: async () => {
@@ -30,6 +30,7 @@ export function appView(main, scope, name) {
       maintenance.setAttribute('aria-pressed', String(a.maintenance));
       maintenance.textContent = a.maintenance ? 'Maintenance mode: on' : 'Maintenance mode: off';
       maintenance.classList.toggle('warn', a.maintenance);
+      maintenance.hidden = false;
     },
   };
   maintenance.addEventListener('click', () => attempt(maintenance, async () => {
@@ -39,25 +40,28 @@ export function appView(main, scope, name) {
   }));
   head.append(webUrl, maintenance);
 
-  const panels = {
-    formation: formationPanel(page),
-    dynos: dynosPanel(page, scope),
-    router: routerPanel(page, scope),
-    logs: logsPanel(page, scope),
-    config: configPanel(page),
-    releases: releasesPanel(page),
-  };
-  Object.assign(page.panels, panels);
-  main.append(h('div', {class: 'columns'},
-    h('div', {class: 'column'}, panels.formation.el, panels.dynos.el, panels.config.el, panels.releases.el),
-    h('div', {class: 'column'}, panels.router.el, panels.logs.el)));
-
-  page.panels.app.refresh().then(
-    () => page.changed('formation', 'config', 'releases'),
-    problem => {
-      // no such app (or no API): say so where the page would be, beside the problem line
-      fill(main, h('p', {class: 'crumbs'}, h('a', {href: '#/apps'}, 'Apps'), ' / ', name),
-        h('h1', {}, name), h('p', {id: 'no-app'}, `${problem.message} (${problem.id})`));
-      scope.close();
-    });
+  page.panels.app.refresh().then(() => {
+    if (scope.closed) {
+      return;
+    }
+    // the panels that poll start only for an app that exists
+    const panels = {
+      formation: formationPanel(page),
+      dynos: dynosPanel(page, scope),
+      router: routerPanel(page, scope),
+      logs: logsPanel(page, scope),
+      config: configPanel(page),
+      releases: releasesPanel(page),
+    };
+    Object.assign(page.panels, panels);
+    main.append(h('div', {class: 'columns'},
+      h('div', {class: 'column'}, panels.formation.el, panels.dynos.el, panels.config.el, panels.releases.el),
+      h('div', {class: 'column'}, panels.router.el, panels.logs.el)));
+    return page.changed('formation', 'config', 'releases');
+  }).catch(problem => {
+    report(problem);
+    if (problem.status === 404) {
+      main.append(h('p', {id: 'no-app'}, `${problem.message} See the apps: `, h('a', {href: '#/apps'}, 'Apps'), '.'));
+    }
+  });
 }

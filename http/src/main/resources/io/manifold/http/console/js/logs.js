@@ -2,10 +2,9 @@
 // source and dyno filters), then its logplex_url as server-sent events. The browser's EventSource
 // reconnects by itself and resumes after the last line (Last-Event-ID), as the CLI does.
 
-import {api} from './api.js';
+import {api, ApiProblem} from './api.js';
 import {h, panel} from './dom.js';
 import {attempt, report} from './problems.js';
-import {ApiProblem} from './api.js';
 
 const KEPT = 1000;
 
