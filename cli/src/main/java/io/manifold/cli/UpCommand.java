@@ -152,6 +152,7 @@ final class UpCommand implements Callable<Integer> {
         + (config.isEmpty() ? "" : "; config vars " + String.join(", ", config.keySet())));
     out.println("manifold: API on " + node.apiUrl() + " (token in " + configFile.path() + "); for the heroku CLI:");
     out.println("  " + EnvCommand.exports(node.apiUrl(), token, configFile.path().getParent()));
+    out.println("manifold: web console on " + node.apiUrl() + "/ (log in with the same token)");
     out.println("manifold: " + node.appUrl(name) + "   (Ctrl-C to stop)");
     out.flush();
 

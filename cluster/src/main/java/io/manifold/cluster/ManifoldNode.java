@@ -55,6 +55,8 @@ public final class ManifoldNode {
     Map<String, Object> node = new HashMap<>();
     node.put("pekko.remote.artery.canonical.port", clusterPort);
     node.put("pekko.remote.artery.canonical.hostname", m.getString("node.host"));
+    // every member can name the node of a dyno (Members)
+    node.put("pekko.cluster.roles", java.util.List.of(Members.ROLE_PREFIX + name));
     // a dyno handed off when its node leaves gets its grace period: the phases must wait for it
     node.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", stopTimeout.toMillis() + "ms");
     node.put("pekko.cluster.sharding.handoff-timeout", stopTimeout.toMillis() + "ms");

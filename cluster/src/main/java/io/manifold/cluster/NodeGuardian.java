@@ -12,6 +12,7 @@ import io.manifold.http.HttpDrainTransport;
 import io.manifold.http.RouterFront;
 import io.manifold.http.api.ApiServer;
 import io.manifold.http.api.ApiSettings;
+import io.manifold.http.api.NodeInfo;
 import io.manifold.http.metrics.DynoMetrics;
 import io.manifold.http.metrics.LogMetrics;
 import io.manifold.http.metrics.MetricsRoute;
@@ -24,6 +25,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -77,7 +79,8 @@ final class NodeGuardian {
             int routerPort = routerBinding.localAddress().getPort();
             String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
             ApiSettings api = settings.api(routerUrl);
-            return ApiServer.bind(ctx.getSystem(), api, apps, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
+            NodeInfo node = new NodeInfo(settings.node(), metrics, () -> Members.of(Cluster.get(ctx.getSystem())));
+            return ApiServer.bind(ctx.getSystem(), api, apps, node, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
               unbindOnShutdown(shutdown, "api-unbind", apiBinding);
               return new Started(routerPort, apiBinding.localAddress().getPort(), apps, metrics);
             });

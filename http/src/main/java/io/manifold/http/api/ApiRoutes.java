@@ -2,6 +2,7 @@ package io.manifold.http.api;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.manifold.http.console.ConsoleAssets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,10 +41,16 @@ public final class ApiRoutes extends Routes {
   private final BuildRoutes builds;
   private final DrainRoutes drains;
   private final LogRoutes logs;
+  private final NodeRoutes nodes;
+  private final RouterStatsRoutes routerStats;
+  private final ScenarioRoutes scenarios;
   private final Route extra;
 
-  /** @param extra more routes behind the same checks (e.g. {@code /metrics}); may be null */
-  ApiRoutes(ApiContext ctx, Route extra) {
+  /**
+   * @param node what Manifold's own endpoints read beyond the apps
+   * @param extra more routes behind the same checks (e.g. {@code /metrics}); may be null
+   */
+  ApiRoutes(ApiContext ctx, NodeInfo node, Route extra) {
     super(ctx);
     this.rateLimiter = new RateLimiter(ctx.settings.rateLimit());
     this.apps = new AppsRoutes(ctx, lists);
@@ -54,13 +61,20 @@ public final class ApiRoutes extends Routes {
     this.builds = new BuildRoutes(ctx, lists);
     this.drains = new DrainRoutes(ctx, lists);
     this.logs = new LogRoutes(ctx);
+    this.nodes = new NodeRoutes(ctx, node);
+    this.routerStats = new RouterStatsRoutes(ctx, node);
+    this.scenarios = new ScenarioRoutes(ctx);
     this.extra = extra;
   }
 
   Route route() {
     return extractRequest(req -> mapResponse(resp -> decorate(req, resp),
         () -> handleExceptions(errors(), () -> handleRejections(notFound(), () -> concat(
+            // the console's own files hold no data; what they show comes through the checks below
+            ConsoleAssets.route(),
+            // these carry their credential in the URL, for clients that cannot send a header
             pathPrefix("log-sessions", () -> path(segment(), logs::stream)),
+            path(segment("manifold").slash("scenarios").slash(segment()).slash("report.html"), scenarios::page),
             authorized(req, () -> versioned(req, () -> limited(() -> withSizeLimit(ctx.settings.maxBodyBytes(), this::resources)))))))));
   }
 
@@ -98,6 +112,13 @@ public final class ApiRoutes extends Routes {
                 // asked by heroku apps:info; Manifold has no add-ons and no collaborators
                 path("addons", () -> get(() -> answer(() -> ctx.app(app).thenApply(h -> ApiContext.json(200, Json.array()))))),
                 path("collaborators", () -> get(() -> answer(() -> ctx.app(app).thenApply(h -> ApiContext.json(200, Json.array()))))))))),
+        // Manifold's own, beyond Heroku's API: what the web console reads
+        pathPrefix("manifold", () -> concat(
+            path("nodes", nodes::nodes),
+            path(segment("apps").slash(segment()).slash("router-stats"), routerStats::stats),
+            pathPrefix("scenarios", () -> concat(
+                pathEndOrSingleSlash(scenarios::list),
+                path("live", scenarios::live))))),
         extra == null ? reject() : extra);
   }
 

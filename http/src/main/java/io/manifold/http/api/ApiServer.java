@@ -10,15 +10,16 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 
-/** Binds the Platform API on its own port (127.0.0.1 by default). */
+/** Binds the Platform API, with the web console beside it, on its own port (127.0.0.1 by default). */
 public final class ApiServer {
   private ApiServer() {}
 
   /**
+   * @param node what the console's endpoints read beyond the apps (router figures, cluster members)
    * @param extra more routes behind the API's checks (the node's {@code /metrics}); may be null
    */
   public static CompletionStage<ServerBinding> bind(
-      ActorSystem<?> system, ApiSettings settings, Apps apps, Route extra) {
+      ActorSystem<?> system, ApiSettings settings, Apps apps, NodeInfo node, Route extra) {
     // a port of 0 is only known once bound, and the log sessions' URLs carry it: bind first, then route
     Config config = ConfigFactory.parseString("pekko.http.server { server-header = \"\", request-timeout = 60s, idle-timeout = infinite }")
         .withFallback(system.settings().config());
@@ -29,7 +30,7 @@ public final class ApiServer {
         .bind(new DeferredRoute(routes).route())
         .thenApply(binding -> {
           ApiSettings bound = holder.get().withPort(binding.localAddress().getPort());
-          routes.set(new ApiRoutes(new ApiContext(system, apps, bound), extra).route());
+          routes.set(new ApiRoutes(new ApiContext(system, apps, bound), node, extra).route());
           return binding;
         });
   }

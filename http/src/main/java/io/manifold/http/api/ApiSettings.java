@@ -1,6 +1,7 @@
 package io.manifold.http.api;
 
 import com.typesafe.config.Config;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param logSessionTtl a log session not opened within this long expires
  * @param maxLogSessions log sessions kept at once; one more is refused (503)
  * @param logHeartbeat how often an idle live log stream gets an SSE comment
+ * @param scenarioReports where the scenario runner writes its runs (one directory each), for the
+ *     console; null when neither {@code manifold.scenarios.reports-dir} nor {@code manifold.data-dir} is set
  */
 public record ApiSettings(
     String host,
@@ -27,7 +30,8 @@ public record ApiSettings(
     String routerUrl,
     Duration logSessionTtl,
     int maxLogSessions,
-    Duration logHeartbeat) {
+    Duration logHeartbeat,
+    Path scenarioReports) {
 
   public static ApiSettings fromConfig(Config manifold, String token, String routerUrl) {
     Config c = manifold.getConfig("api");
@@ -42,12 +46,23 @@ public record ApiSettings(
         routerUrl,
         c.getDuration("log-session-ttl"),
         c.getInt("max-log-sessions"),
-        c.getDuration("log-heartbeat"));
+        c.getDuration("log-heartbeat"),
+        scenarioReports(manifold));
+  }
+
+  /** {@code manifold.scenarios.reports-dir}, else {@code <data-dir>/scenarios}. */
+  static Path scenarioReports(Config manifold) {
+    String dir = manifold.hasPath("scenarios.reports-dir") ? manifold.getString("scenarios.reports-dir") : "";
+    if (!dir.isBlank()) {
+      return Path.of(dir);
+    }
+    String data = manifold.hasPath("data-dir") ? manifold.getString("data-dir") : "";
+    return data.isBlank() ? null : Path.of(data, "scenarios");
   }
 
   public ApiSettings withPort(int newPort) {
     return new ApiSettings(host, newPort, token, user, maxBodyBytes, rateLimit, askTimeout, routerUrl,
-        logSessionTtl, maxLogSessions, logHeartbeat);
+        logSessionTtl, maxLogSessions, logHeartbeat, scenarioReports);
   }
 
   /** The host clients reach the API on (a wildcard bind is reached on loopback). */

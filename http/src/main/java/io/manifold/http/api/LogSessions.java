@@ -1,18 +1,11 @@
 package io.manifold.http.api;
 
 import io.manifold.core.logs.LogFilter;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Log sessions, as {@code heroku logs} creates them: what to stream, at a URL that carries its own
@@ -24,11 +17,13 @@ final class LogSessions {
   record Session(String id, String app, LogFilter filter, int lines, boolean tail, Instant createdAt) {}
 
   private final ApiSettings settings;
+  private final UrlSigner signer;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
 
   LogSessions(ApiSettings settings) {
     this.settings = settings;
+    this.signer = new UrlSigner(settings.token());
   }
 
   /** A new session, or null when {@code max} sessions are in use. */
@@ -46,8 +41,7 @@ final class LogSessions {
   /** The session if it exists and the signature is its own; marks it used. */
   Session open(String id, String signature) {
     Session s = sessions.get(id);
-    if (s == null || signature == null || !MessageDigest.isEqual(
-        sign(id).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+    if (s == null || !signer.verify(id, signature)) {
       return null;
     }
     lastUsed.put(id, Instant.now());
@@ -56,7 +50,7 @@ final class LogSessions {
 
   /** The stream's URL, with its credential. */
   String url(Session s) {
-    return "http://" + settings.publicHost() + ":" + settings.port() + "/log-sessions/" + s.id() + "?srv=" + sign(s.id());
+    return "http://" + settings.publicHost() + ":" + settings.port() + "/log-sessions/" + s.id() + "?srv=" + signer.sign(s.id());
   }
 
   private void expire() {
@@ -67,16 +61,6 @@ final class LogSessions {
         sessions.remove(e.getKey());
         it.remove();
       }
-    }
-  }
-
-  private String sign(String id) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(settings.token().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
     }
   }
 }

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A node's figures at one moment, for code: the console and scenario reports read the numbers
@@ -55,6 +56,38 @@ public final class MetricsSnapshot {
       }
     }
     return sum;
+  }
+
+  /**
+   * A counter's totals over the matching series, by the value of one more label: the app's
+   * requests by {@code code}, say. Series without that label count under {@code ""}.
+   */
+  public Map<String, Double> counterBy(String name, Map<String, String> labels, String byLabel) {
+    Map<String, Double> sums = new TreeMap<>();
+    if (find(name) instanceof CounterSnapshot c) {
+      for (CounterSnapshot.CounterDataPointSnapshot p : c.getDataPoints()) {
+        if (matches(p, labels)) {
+          String key = p.getLabels().contains(byLabel) ? p.getLabels().get(byLabel) : "";
+          sums.merge(key, p.getValue(), Double::sum);
+        }
+      }
+    }
+    return sums;
+  }
+
+  /**
+   * The classic buckets of one histogram series (counts per bucket, not cumulative), or
+   * {@link ClassicHistogramBuckets#EMPTY} when no series matches.
+   */
+  public ClassicHistogramBuckets buckets(String name, Map<String, String> labels) {
+    if (find(name) instanceof HistogramSnapshot h) {
+      for (HistogramSnapshot.HistogramDataPointSnapshot p : h.getDataPoints()) {
+        if (matches(p, labels) && p.hasClassicHistogramData()) {
+          return p.getClassicBuckets();
+        }
+      }
+    }
+    return ClassicHistogramBuckets.EMPTY;
   }
 
   /** How many observations a histogram has over the matching series. */

@@ -14,6 +14,8 @@ import io.manifold.core.routing.RoundRobinPolicy;
 import io.manifold.core.routing.Router;
 import io.manifold.core.routing.RoutingTable;
 import io.manifold.http.HttpDrainTransport;
+import io.manifold.http.metrics.NodeMetrics;
+import io.manifold.http.metrics.RouterMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -42,6 +44,9 @@ final class ApiHarness implements AutoCloseable {
   final ActorRef<AppRegistry.Command> registry;
   final ServerBinding binding;
   final int port;
+  /** The node's figures, which the console's router-stats read (a test records into them through {@link #router}). */
+  final NodeMetrics metrics = new NodeMetrics();
+  final RouterMetrics router = new RouterMetrics(metrics, new RoutingTable());
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   record Response(int status, HttpHeaders headers, String body) {
@@ -75,7 +80,8 @@ final class ApiHarness implements AutoCloseable {
     registry = kit.spawn(AppRegistry.create(host, m.getInt("apps.max"), Duration.ofSeconds(1)));
     ApiSettings settings = ApiSettings.fromConfig(m, TOKEN, "http://%s.localhost:5000/").withPort(0);
     Apps apps = new Apps(kit.system(), registry, host, Duration.ofSeconds(10));
-    binding = ApiServer.bind(kit.system(), settings, apps, null).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    binding = ApiServer.bind(kit.system(), settings, apps, NodeInfo.single("local", metrics), null)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = binding.localAddress().getPort();
   }
 
