@@ -43,12 +43,22 @@ public final class LocalManifold implements AutoCloseable {
   private final String token;
   private final String user;
   private final Duration stopTimeout;
+  /** What a node that joins later (in place of a lost one) is started with. */
+  private final Config config;
+  private final ManifoldNode.Runtimes runtimes;
+  private final int routerPort;
+  private final int apiPort;
   private final List<Runnable> onStopping = new CopyOnWriteArrayList<>();
   private final Thread shutdownHook = new Thread(this::close, "manifold-shutdown");
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private LocalManifold(List<ManifoldNode> nodes, Database database, Config m, String token) {
+  private LocalManifold(List<ManifoldNode> nodes, Database database, Config config, String token, ManifoldNode.Runtimes runtimes) {
+    Config m = config.getConfig("manifold");
     this.nodes = new CopyOnWriteArrayList<>(nodes);
+    this.config = config;
+    this.runtimes = runtimes;
+    this.routerPort = m.getInt("router.port");
+    this.apiPort = m.getInt("api.port");
     this.database = database;
     this.domain = m.getString("router.domain");
     this.token = token;
@@ -74,6 +84,11 @@ public final class LocalManifold implements AutoCloseable {
    * @throws InputException when a port is taken or the database cannot be used
    */
   public static LocalManifold start(Config overrides) {
+    return start(overrides, ManifoldNode.Runtimes.PROCESSES);
+  }
+
+  /** As {@link #start(Config)}, each node's dynos run by what {@code runtimes} makes. */
+  public static LocalManifold start(Config overrides, ManifoldNode.Runtimes runtimes) {
     Config manifoldConfig = withDataDir(overrides
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(ConfigFactory.parseResources(LocalManifold.class.getClassLoader(), "manifold-node.conf"))
@@ -95,13 +110,13 @@ public final class LocalManifold implements AutoCloseable {
       for (int i = 1; i <= count; i++) {
         Address seed = started.isEmpty() ? null : started.get(0).address();
         started.add(ManifoldNode.start("node-" + i, config, 0,
-            routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, seed));
+            routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, seed, runtimes));
       }
     } catch (RuntimeException e) {
       started.forEach(ManifoldNode::kill);
       throw e;
     }
-    return new LocalManifold(started, database, m, token);
+    return new LocalManifold(started, database, config, token, runtimes);
   }
 
   /** {@code manifold.data-dir}, or $XDG_DATA_HOME/manifold, or ~/.local/share/manifold. */
@@ -262,6 +277,39 @@ public final class LocalManifold implements AutoCloseable {
   /** Node i leaves the graceful way; returns once it has (its dynos stopped the Heroku way). */
   public Instant stop(int i) {
     node(i).stop();
+    return Instant.now();
+  }
+
+  /**
+   * A new node joins in place of node i, which must have been killed or stopped: same name, same
+   * ports when they were fixed (free ones otherwise), a new address. Returns once it is an Up
+   * member and serves; its share of the dynos comes to it as the cluster rebalances.
+   */
+  public ManifoldNode replace(int i) {
+    ManifoldNode old = node(i);
+    if (!old.terminated()) {
+      throw new IllegalStateException(old.name() + " still runs; kill or stop it first");
+    }
+    ManifoldNode fresh = ManifoldNode.start(old.name(), config, 0,
+        routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, any().address(), runtimes);
+    nodes.set(i - 1, fresh);
+    return fresh;
+  }
+
+  /**
+   * Node {@code from}'s messages to node {@code to} are lost while the other way still works: a
+   * one-way partition (Artery's test mode drops what {@code from} sends).
+   */
+  public Instant partitionOneWay(int from, int to, boolean cut) {
+    ManifoldNode a = node(from);
+    ManifoldNode b = node(to);
+    if (!a.terminated() && !b.terminated()) {
+      if (cut) {
+        NetworkChaos.blackholeSend(a.system(), b.address());
+      } else {
+        NetworkChaos.heal(a.system(), b.address());
+      }
+    }
     return Instant.now();
   }
 

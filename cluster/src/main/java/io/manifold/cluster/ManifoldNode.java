@@ -3,6 +3,7 @@ package io.manifold.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.app.Apps;
+import io.manifold.core.dyno.DynoRuntime;
 import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.http.metrics.NodeMetrics;
 import java.time.Duration;
@@ -29,11 +30,11 @@ public final class ManifoldNode {
 
   private final String name;
   private final ActorSystem<Void> system;
-  private final ProcessRuntime runtime;
+  private final DynoRuntime runtime;
   private final NodeGuardian.Started started;
   private final Duration stopTimeout;
 
-  private ManifoldNode(String name, ActorSystem<Void> system, ProcessRuntime runtime, NodeGuardian.Started started, Duration stopTimeout) {
+  private ManifoldNode(String name, ActorSystem<Void> system, DynoRuntime runtime, NodeGuardian.Started started, Duration stopTimeout) {
     this.name = name;
     this.system = system;
     this.runtime = runtime;
@@ -48,6 +49,23 @@ public final class ManifoldNode {
    * @param seed the node to join; null to start a new cluster
    */
   static ManifoldNode start(String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed) {
+    return start(name, config, clusterPort, routerPort, apiPort, token, seed, Runtimes.PROCESSES);
+  }
+
+  /**
+   * What runs a node's dynos: given the node's name and its process runtime (real processes from
+   * the Procfile), the runtime its dynos get. The scenario runner adds synthetic dynos this way.
+   */
+  @FunctionalInterface
+  public interface Runtimes {
+    Runtimes PROCESSES = (node, processes) -> processes;
+
+    DynoRuntime create(String node, ProcessRuntime processes);
+  }
+
+  /** As above, with the dynos' runtime made by {@code runtimes}. */
+  static ManifoldNode start(
+      String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes) {
     Config m = config.getConfig("manifold");
     NodeSettings settings = NodeSettings.fromConfig(
         ConfigFactory.parseMap(Map.of("router.port", routerPort, "api.port", apiPort)).withFallback(m), token, name);
@@ -66,7 +84,8 @@ public final class ManifoldNode {
         .withFallback(ConfigFactory.parseResources(ManifoldNode.class.getClassLoader(), "manifold-cluster.conf"))
         .withFallback(config)
         .resolve();
-    ProcessRuntime runtime = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
+    ProcessRuntime processes = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
+    DynoRuntime runtime = runtimes.create(name, processes);
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", full);
     Cluster cluster = Cluster.get(system);

@@ -23,6 +23,12 @@ final class NetworkChaos {
     command(system, peer, ThrottlerTransportAdapter.blackholeThrottleMode());
   }
 
+  /** Drops only what this node sends to the peer: one direction of a partition. */
+  @SuppressWarnings("deprecation")
+  static void blackholeSend(ActorSystem<?> system, Address peer) {
+    command(system, peer, ThrottlerTransportAdapter.blackholeThrottleMode(), ThrottlerTransportAdapter.sendDirection());
+  }
+
   @SuppressWarnings("deprecation")
   static void heal(ActorSystem<?> system, Address peer) {
     command(system, peer, ThrottlerTransportAdapter.unthrottledThrottleMode());
@@ -30,11 +36,17 @@ final class NetworkChaos {
 
   @SuppressWarnings("deprecation")
   private static void command(ActorSystem<?> system, Address peer, ThrottlerTransportAdapter.ThrottleMode mode) {
+    command(system, peer, mode, ThrottlerTransportAdapter.bothDirection());
+  }
+
+  @SuppressWarnings("deprecation")
+  private static void command(
+      ActorSystem<?> system, Address peer, ThrottlerTransportAdapter.ThrottleMode mode, ThrottlerTransportAdapter.Direction direction) {
     var classic = (ExtendedActorSystem) Adapter.toClassic(system);
     var transport = ((RemoteActorRefProvider) classic.provider()).transport();
     try {
       scala.concurrent.Await.result(
-          transport.managementCommand(new ThrottlerTransportAdapter.SetThrottle(peer, ThrottlerTransportAdapter.bothDirection(), mode)),
+          transport.managementCommand(new ThrottlerTransportAdapter.SetThrottle(peer, direction, mode)),
           scala.concurrent.duration.Duration.create(TIMEOUT.toMillis(), "ms"));
     } catch (Exception e) {
       throw new IllegalStateException("could not change the link to " + peer + ": " + e.getMessage(), e);

@@ -3,7 +3,7 @@ package io.manifold.cluster;
 import io.manifold.core.app.AppRegistry;
 import io.manifold.core.app.Apps;
 import io.manifold.core.app.NodeObservers;
-import io.manifold.core.dyno.ProcessRuntime;
+import io.manifold.core.dyno.DynoRuntime;
 import io.manifold.core.logs.LogCounters;
 import io.manifold.core.routing.Router;
 import io.manifold.core.routing.RoutingPolicies;
@@ -44,7 +44,7 @@ final class NodeGuardian {
 
   private NodeGuardian() {}
 
-  static Behavior<Void> create(NodeSettings settings, ProcessRuntime runtime, CompletableFuture<Started> started) {
+  static Behavior<Void> create(NodeSettings settings, DynoRuntime runtime, CompletableFuture<Started> started) {
     return Behaviors.setup(ctx -> {
       NodeMetrics metrics = new NodeMetrics();
       RoutingTable table = new RoutingTable();
@@ -55,7 +55,7 @@ final class NodeGuardian {
 
       Entities entities = new Entities(ctx.getSystem());
       ActorRef<Router.Command> router = ctx.spawn(Router.create(table,
-          name -> RoutingPolicies.create(settings.router().policy(), RoutingPolicies.threadLocalRandom(), "manifold.router.policy"),
+          app -> RoutingPolicies.create(settings.router().policy(), policyRandom(settings, app), "manifold.router.policy"),
           entities::logs), "router");
       ctx.getSystem().receptionist().tell(Receptionist.register(RouterHub.ROUTERS, router));
       ActorRef<Router.Command> hub = ctx.spawn(RouterHub.create(), "router-hub").narrow();
@@ -94,6 +94,19 @@ final class NodeGuardian {
           });
       return Behaviors.empty();
     });
+  }
+
+  /** Draws for an app's policy: seeded when the run must be repeatable (manifold.router.seed), else per thread. */
+  private static java.util.random.RandomGenerator policyRandom(NodeSettings settings, String app) {
+    String seed = settings.manifold().getString("router.seed").strip();
+    if (seed.isEmpty()) {
+      return RoutingPolicies.threadLocalRandom();
+    }
+    try {
+      return RoutingPolicies.seeded(Long.parseLong(seed), settings.node(), app);
+    } catch (NumberFormatException e) {
+      throw new io.manifold.core.InputException("manifold.router.seed", "expected a whole number but found '" + seed + "'");
+    }
   }
 
   private static LogCounters counters(LogMetrics.Channel channel) {

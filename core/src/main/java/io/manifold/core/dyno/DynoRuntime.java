@@ -19,6 +19,15 @@ public interface DynoRuntime {
    */
   CompletionStage<Running> launch(DynoSpec spec, Output output);
 
+  /**
+   * The node dies: every dyno this runtime started dies at once, without reporting an exit (no
+   * one is left to hear it). Nothing by default.
+   */
+  default void killAll() {}
+
+  /** The node is gone: nothing of this runtime may outlive it. Nothing by default. */
+  default void close() {}
+
   /** A line sink for what a dyno prints. Called from the runtime's threads. */
   @FunctionalInterface
   interface Output {

@@ -3,6 +3,7 @@ package io.manifold.core.routing;
 import io.manifold.core.InputException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /** The policies by name, as config and the command line give them. */
@@ -25,6 +26,23 @@ public final class RoutingPolicies {
       case "power-of-two" -> new PowerOfTwoPolicy(random);
       default -> throw new InputException(place, "expected one of " + String.join(", ", NAMES) + " but found '" + name + "'");
     };
+  }
+
+  /**
+   * A seeded generator for one app's policy on one router, for runs that must be repeatable (the
+   * scenario runner's seed): the same seed, node and app give the same sequence of draws. Safe
+   * to share between threads (a SplitMix64 whose state advances atomically); which thread gets
+   * which draw still depends on scheduling.
+   */
+  public static RandomGenerator seeded(long seed, String node, String app) {
+    AtomicLong state = new AtomicLong(mix(seed ^ mix(node.hashCode()) ^ mix(31L * app.hashCode() + 7)));
+    return () -> mix(state.addAndGet(0x9E3779B97F4A7C15L));
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** For live traffic: the calling thread's generator, so that no two threads share one. */
