@@ -1,5 +1,6 @@
 package io.manifold.scenarios.study;
 
+import io.manifold.scenarios.yaml.Values;
 import io.manifold.sim.dist.Distribution;
 import io.manifold.sim.load.ClosedLoop;
 import io.manifold.sim.load.OpenLoop;
@@ -73,9 +74,9 @@ public final class StudyCells {
     Study.Open open = (Study.Open) load;
     RateProfile profile;
     if (params.containsKey("rate")) {
-      profile = RateProfile.constant(StudyValues.rate(params.get("rate")));
+      profile = RateProfile.constant(Values.rate(params.get("rate")));
     } else if (params.containsKey("rho")) {
-      profile = RateProfile.constant(new Study.Level(StudyValues.rho(params.get("rho")), true).perSecond(dynos, concurrency, service));
+      profile = RateProfile.constant(new Study.Level(Values.rho(params.get("rho")), true).perSecond(dynos, concurrency, service));
     } else if (open.level() != null) {
       profile = RateProfile.constant(open.level().perSecond(dynos, concurrency, service));
     } else {

@@ -1,5 +1,6 @@
 package io.manifold.scenarios.study;
 
+import io.manifold.scenarios.yaml.Values;
 import io.manifold.core.routing.RoutingPolicies;
 import io.manifold.scenarios.yaml.Fields;
 import io.manifold.scenarios.yaml.Problems;
@@ -106,13 +107,13 @@ public final class StudyParser {
     Fields top = Fields.root(root, problems);
     String name = top.value("name", t -> t, defaultName());
     String description = top.value("description", t -> t, "");
-    long seed = top.value("seed", StudyValues::parseSeed, 1L);
+    long seed = top.value("seed", Values::parseSeed, 1L);
     int replications = top.integer("replications", 1, MAX_REPLICATIONS, 5L).intValue();
-    Duration duration = top.value("duration", StudyValues::positiveDuration, null);
+    Duration duration = top.value("duration", Values::positiveDuration, null);
     if (duration == null && !top.has("duration")) {
       top.missing("duration", "how long each run is measured, like 600s");
     }
-    Duration warmup = top.value("warmup", StudyValues::duration, duration == null ? Duration.ZERO : duration.dividedBy(10));
+    Duration warmup = top.value("warmup", Values::duration, duration == null ? Duration.ZERO : duration.dividedBy(10));
     SimSystem.Time time = top.value("time", t -> SimSystem.Time.valueOf(Fields.choice(t, List.of("virtual", "real")).toUpperCase(Locale.ROOT)),
         SimSystem.Time.VIRTUAL);
     Map<String, Sweep> sweeps = readCompare(top);
@@ -194,8 +195,8 @@ public final class StudyParser {
       case "dynos" -> t -> Fields.integer(t, 1, WebFormation.MAX_DYNOS);
       case "concurrency" -> t -> Fields.integer(t, 1, 10_000);
       case "service" -> t -> Distribution.parse(t, baseDir);
-      case "rate" -> StudyValues::rate;
-      case "rho" -> StudyValues::rho;
+      case "rate" -> Values::rate;
+      case "rho" -> Values::rho;
       case "router-nodes" -> t -> Fields.integer(t, 1, RunSpec.MAX_ROUTER_NODES);
       case "queue" -> t -> Fields.choice(t, QUEUES);
       default -> throw new IllegalStateException(parameter);
@@ -215,14 +216,14 @@ public final class StudyParser {
       app.missing("service", "a service-time distribution, like exponential(mean=50ms)");
     }
     Distribution boot = app.value("boot", t -> Distribution.parse(t, baseDir), new Distribution.Constant(0));
-    double errors = app.value("errors", StudyValues::share, 0.0);
+    double errors = app.value("errors", Values::share, 0.0);
     int backlog = app.integer("backlog", 0, 1_000_000, (long) ServiceModel.DEFAULT_BACKLOG).intValue();
     ServiceModel.Memory memory = null;
     if (app.has("memory")) {
       Fields m = app.map("memory");
-      Long start = m.value("start", StudyValues::bytes, 0L);
-      Long perRequest = m.value("per-request", StudyValues::bytes, 0L);
-      Long limit = m.value("limit", StudyValues::bytes, null);
+      Long start = m.value("start", Values::bytes, 0L);
+      Long perRequest = m.value("per-request", Values::bytes, 0L);
+      Long limit = m.value("limit", Values::bytes, null);
       if (limit == null && !m.has("limit")) {
         m.missing("limit", "the memory at which the dyno is killed (Heroku's R15), like 1GB");
       }
@@ -241,7 +242,7 @@ public final class StudyParser {
     String policy = router.choice("policy", RoutingPolicies.NAMES, "random");
     int nodes = router.integer("nodes", 1, RunSpec.MAX_ROUTER_NODES, 1L).intValue();
     FrontSettings.Queue queue = FrontSettings.Queue.valueOf(router.choice("queue", QUEUES, "dyno").toUpperCase(Locale.ROOT));
-    Duration timeout = router.value("timeout", StudyValues::positiveDuration, Duration.ofSeconds(30));
+    Duration timeout = router.value("timeout", Values::positiveDuration, Duration.ofSeconds(30));
     router.rejectUnknown();
     return new Study.Router(policy, nodes, queue, timeout);
   }
@@ -290,8 +291,8 @@ public final class StudyParser {
 
   private Study.Open readOpen(Fields load, String arrivals, boolean swept) {
     OpenLoop.Arrivals kind = OpenLoop.Arrivals.valueOf(arrivals.toUpperCase(Locale.ROOT));
-    Study.Level rate = load.value("rate", t -> new Study.Level(StudyValues.rate(t), false), null);
-    Study.Level rho = load.value("rho", t -> new Study.Level(StudyValues.rho(t), true), null);
+    Study.Level rate = load.value("rate", t -> new Study.Level(Values.rate(t), false), null);
+    Study.Level rho = load.value("rho", t -> new Study.Level(Values.rho(t), true), null);
     List<Study.Segment> profile = new ArrayList<>();
     for (YamlNode item : load.list("profile")) {
       if (!(item instanceof YamlNode.MapNode m)) {
@@ -299,7 +300,7 @@ public final class StudyParser {
         continue;
       }
       Fields seg = new Fields(m, load.path("profile"), problems);
-      Duration length = seg.value("for", StudyValues::positiveDuration, null);
+      Duration length = seg.value("for", Values::positiveDuration, null);
       if (length == null && !seg.has("for")) {
         seg.missing("for", "how long the segment lasts, like 60s");
       }
@@ -307,9 +308,9 @@ public final class StudyParser {
       if (seg.has("rate") == seg.has("rho")) {
         problems.add(m.location(), load.path("profile"), "expected exactly one of rate (like 100/s or 100/s..300/s) or rho (like 0.5 or 0.3..0.9)");
       } else if (seg.has("rate")) {
-        levels = seg.value("rate", t -> range(t, x -> new Study.Level(x.strip().startsWith("0/") ? 0 : StudyValues.rate(x), false)), null);
+        levels = seg.value("rate", t -> range(t, x -> new Study.Level(x.strip().startsWith("0/") ? 0 : Values.rate(x), false)), null);
       } else {
-        levels = seg.value("rho", t -> range(t, x -> new Study.Level(x.strip().equals("0") ? 0 : StudyValues.rho(x), true)), null);
+        levels = seg.value("rho", t -> range(t, x -> new Study.Level(x.strip().equals("0") ? 0 : Values.rho(x), true)), null);
       }
       seg.rejectUnknown();
       if (length != null && levels != null) {
@@ -328,7 +329,7 @@ public final class StudyParser {
   }
 
   private Study.Output readOutput(Fields output) {
-    boolean trace = output.value("trace", StudyValues::bool, false);
+    boolean trace = output.value("trace", Values::bool, false);
     int limit = output.integer("trace-limit", 1, MAX_TRACE_LIMIT, 100_000L).intValue();
     output.rejectUnknown();
     return new Study.Output(trace, limit);

@@ -1,4 +1,4 @@
-package io.manifold.scenarios.study;
+package io.manifold.scenarios.yaml;
 
 import io.manifold.sim.dist.Units;
 import java.time.Duration;
@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
  * The values of a study file: durations, rates, utilisations, shares, sizes, booleans. Each
  * throws {@link IllegalArgumentException} saying what was expected; the reader adds the place.
  */
-final class StudyValues {
+public final class Values {
   private static final Pattern SIZE = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(B|KB|MB|GB)\\s*");
 
-  private StudyValues() {}
+  private Values() {}
 
 
-  static long parseSeed(String t) {
+  public static long parseSeed(String t) {
     try {
       return Long.parseLong(t.strip());
     } catch (NumberFormatException e) {
@@ -23,7 +23,7 @@ final class StudyValues {
     }
   }
 
-  static Duration duration(String t) {
+  public static Duration duration(String t) {
     double nanos = Units.nanos(t);
     if (nanos > 1e18) {
       throw new IllegalArgumentException("expected a duration under 30 years but found '" + t + "'");
@@ -31,7 +31,7 @@ final class StudyValues {
     return Duration.ofNanos(Math.round(nanos));
   }
 
-  static Duration positiveDuration(String t) {
+  public static Duration positiveDuration(String t) {
     Duration d = duration(t);
     if (d.isZero()) {
       throw new IllegalArgumentException("expected a duration above zero but found '" + t + "'");
@@ -39,7 +39,7 @@ final class StudyValues {
     return d;
   }
 
-  static double rate(String t) {
+  public static double rate(String t) {
     double r = Units.perSecond(t);
     if (r <= 0 || r > 1e9) {
       throw new IllegalArgumentException("expected a rate above 0/s and at most 1e9/s but found '" + t + "'");
@@ -47,7 +47,7 @@ final class StudyValues {
     return r;
   }
 
-  static double rho(String t) {
+  public static double rho(String t) {
     double r;
     try {
       r = Double.parseDouble(t.strip());
@@ -60,7 +60,7 @@ final class StudyValues {
     return r;
   }
 
-  static double share(String t) {
+  public static double share(String t) {
     String s = t.strip();
     boolean percent = s.endsWith("%");
     double v;
@@ -76,7 +76,7 @@ final class StudyValues {
     return v;
   }
 
-  static long bytes(String t) {
+  public static long bytes(String t) {
     Matcher m = SIZE.matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException("expected a size like 512MB, 64KB or 1GB but found '" + t + "'");
@@ -90,7 +90,7 @@ final class StudyValues {
     });
   }
 
-  static boolean bool(String t) {
+  public static boolean bool(String t) {
     return switch (t.strip()) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;

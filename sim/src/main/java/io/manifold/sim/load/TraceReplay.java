@@ -35,6 +35,16 @@ public final class TraceReplay implements Workload, Runnable {
     return at.length;
   }
 
+  /** The {@code i}th request's offset from the start, in nanoseconds. */
+  public long at(int i) {
+    return at[i];
+  }
+
+  /** The {@code i}th request's service time in nanoseconds, or -1 where the trace gives none. */
+  public long service(int i) {
+    return service[i];
+  }
+
   /** A new generator over the same trace, for another run (a generator keeps its place). */
   public TraceReplay fresh() {
     return new TraceReplay(at, service, source);
