@@ -7,12 +7,15 @@ import io.manifold.core.routing.RouterLine;
 import io.manifold.http.metrics.RouterMetrics;
 import java.time.Instant;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * How a request ended, told twice: the router line to the app's log channel (Heroku's format) and
  * the node's metrics. Every path through the router ends here exactly once.
  */
 final class Outcomes {
+  /** The H-code of an answer the router made itself. */
+  static final String CODE_HEADER = "X-Manifold-Code";
   private final RouterMetrics metrics;
 
   Outcomes(RouterMetrics metrics) {
@@ -28,11 +31,14 @@ final class Outcomes {
   HttpResponse refused(Exchange ex, HCode code, int status, String cause) {
     report(ex, ex.failed(code, null, status, cause), status, code);
     AppRoutes routes = ex.routes;
-    return switch (code) {
+    HttpResponse page = switch (code) {
       case H80 -> ErrorPages.maintenance(routes.settings());
       case H26 -> ErrorPages.badRequest(status);
       default -> ErrorPages.applicationError(status, routes == null ? null : routes.settings());
     };
+    // Not Heroku's: the code in a header, so that a client (the scenario runner's load, a test)
+    // can tell the router's H12 from the app's own 503 without reading the logs
+    return page.addHeader(RawHeader.create(CODE_HEADER, code.name()));
   }
 
   /** The client went away before its answer (H27); nothing is sent. */

@@ -85,7 +85,9 @@ class RouterErrorCodesTest {
     h.dyno("web.1", DynoState.UP, Backends.closedPort());
     h.dyno("web.2", DynoState.UP, Backends.closedPort());
     h.awaitUp(2);
-    assertEquals(503, h.get("/").statusCode());
+    var refused = h.get("/");
+    assertEquals(503, refused.statusCode());
+    assertEquals("H21", refused.headers().firstValue("X-Manifold-Code").orElse(null), "the router names its code");
     assertTrue(h.line().startsWith("at=error code=H21 desc=\"Backend connection refused\""));
     assertEquals(503, h.get("/").statusCode(), "both quarantined: refused at once");
     assertTrue(h.line().startsWith("at=error code=H21"));
