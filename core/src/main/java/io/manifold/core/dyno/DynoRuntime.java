@@ -56,5 +56,13 @@ public interface DynoRuntime {
 
     /** The port the dyno was given as {@code $PORT}. */
     int port();
+
+    /**
+     * The process id of the dyno's first process (its process group's leader, as the process
+     * runtime starts each dyno in a session of its own), or -1 for a dyno without processes.
+     */
+    default long pid() {
+      return -1;
+    }
   }
 }

@@ -163,6 +163,11 @@ final class ProcessDyno implements DynoRuntime.Running {
   }
 
   @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
   public String toString() {
     return "process " + process.pid() + " on port " + port;
   }
