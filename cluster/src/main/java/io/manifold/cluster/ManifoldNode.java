@@ -155,9 +155,21 @@ public final class ManifoldNode {
   /** Dies at once, as a machine that loses power: no leave, its processes killed with it. */
   public void kill() {
     runtime.killAll();
+    quietlyClosePools();
     system.terminate();
     awaitTermination();
     runtime.close();
+  }
+
+  /** Client pools (drains, dynos' connections) closed first: else each logs an error as the system goes. */
+  private void quietlyClosePools() {
+    try {
+      org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // bounded: the pools go with the system anyway
+    }
   }
 
   private void awaitTermination() {

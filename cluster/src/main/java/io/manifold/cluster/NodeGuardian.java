@@ -68,6 +68,9 @@ final class NodeGuardian {
       Apps apps = new Apps(ctx.getSystem(), registry, entities, settings.manifold().getDuration("api.ask-timeout"));
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
+      // client pools (drains) closed before the system goes, rather than torn down with an error each
+      shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-client-pools",
+          () -> org.apache.pekko.http.javadsl.Http.get(ctx.getSystem()).shutdownAllConnectionPools().thenApply(x -> Done.getInstance()));
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "kill-leftover-processes", () -> {
         runtime.close();
         return CompletableFuture.completedFuture(Done.getInstance());

@@ -140,7 +140,7 @@ public final class ScenarioParser {
     List<LoadDef> load = readLoads(top, apps, duration);
     if (duration == null) {
       duration = load.stream().map(l -> l.start().plus(l.duration())).max(Duration::compareTo).orElse(null);
-      if (duration == null && !top.has("duration") && load.isEmpty()) {
+      if (duration == null && !top.has("duration") && !top.has("load")) {
         top.missing("duration", "how long the run lasts, like 60s (or a load with a duration)");
       }
     }
@@ -284,7 +284,9 @@ public final class ScenarioParser {
     List<LoadDef> loads = new ArrayList<>();
     List<YamlNode> items = top.node("load").map(n -> n instanceof YamlNode.MapNode ? List.of(n) : top.list("load")).orElse(List.of());
     double peak = 0;
+    int position = -1;
     for (YamlNode item : items) {
+      position++;
       if (!(item instanceof YamlNode.MapNode m)) {
         problems.add(item.location(), "load", "expected a load like {app: shop, arrivals: poisson, rate: 100/s} but found " + item.kind());
         continue;
@@ -293,7 +295,7 @@ public final class ScenarioParser {
         problems.add(item.location(), "load", "expected at most " + MAX_LOADS + " loads");
         break;
       }
-      Fields l = new Fields(m, "load[" + loads.size() + "]", problems);
+      Fields l = new Fields(m, "load[" + position + "]", problems);
       LoadDef def = readLoad(l, apps, duration);
       if (def != null) {
         loads.add(def);
@@ -445,7 +447,9 @@ public final class ScenarioParser {
     /** When each node is out of the cluster for good (killed or stopped without a heal), by 1-based index. */
     Map<Integer, Duration> gone = new LinkedHashMap<>();
     Duration previous = Duration.ZERO;
+    int position = -1;
     for (YamlNode item : top.list("faults")) {
+      position++;
       if (!(item instanceof YamlNode.MapNode m)) {
         problems.add(item.location(), "faults", "expected a fault like {at: 20s, kill-node: 2} but found " + item.kind());
         continue;
@@ -454,8 +458,9 @@ public final class ScenarioParser {
         problems.add(item.location(), "faults", "expected at most " + MAX_FAULTS + " faults");
         break;
       }
-      int index = faults.size() + 1;
-      Fields f = new Fields(m, "faults[" + (index - 1) + "]", problems);
+      // a fault is named by its place in the list (fault: 2 is the second), valid or not
+      int index = position + 1;
+      Fields f = new Fields(m, "faults[" + position + "]", problems);
       Duration at = f.value("at", Values::duration, null);
       if (at == null && !f.has("at")) {
         f.missing("at", "when the fault happens, from the start of the load, like 20s");
@@ -463,7 +468,7 @@ public final class ScenarioParser {
       Duration lasts = f.value("for", Values::positiveDuration, null);
       List<String> kinds = f.keys().stream().filter(FAULT_KINDS::contains).toList();
       if (kinds.size() != 1) {
-        problems.add(m.location(), "faults[" + (index - 1) + "]",
+        problems.add(m.location(), "faults[" + position + "]",
             kinds.isEmpty() ? "expected one fault, one of " + String.join(", ", FAULT_KINDS)
                 : "expected one fault per entry, found " + String.join(" and ", kinds));
         f.keys().forEach(f::node);
@@ -748,8 +753,10 @@ public final class ScenarioParser {
   private List<Expectation> readExpectations(Fields top, String key, List<FaultDef> faults, boolean abort) {
     List<Expectation> result = new ArrayList<>();
     List<String> metrics = Arrays.stream(Metric.values()).map(m -> m.name).toList();
+    int position = -1;
     for (YamlNode item : top.list(key)) {
-      String at = key + "[" + result.size() + "]";
+      position++;
+      String at = key + "[" + position + "]";
       if (!(item instanceof YamlNode.MapNode m)) {
         problems.add(item.location(), at, "expected something like {metric: error-rate, below: 2%} but found " + item.kind());
         continue;
@@ -809,7 +816,7 @@ public final class ScenarioParser {
         e.problem("metric", "log-lines-dropped is counted over the whole run only");
       }
       if (metric != null && window != null && bound != null) {
-        result.add(new Expectation(result.size() + 1, m.location(), metric, window, new Scenario.Bound(below, bound), code, fault));
+        result.add(new Expectation(position + 1, m.location(), metric, window, new Scenario.Bound(below, bound), code, fault));
       }
     }
     return result;

@@ -392,6 +392,11 @@ public final class LoadGenerator implements AutoCloseable {
   public void close() {
     stopSending();
     timers.shutdownNow();
+    try {
+      Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // bounded: the pools go with the system anyway
+    }
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
