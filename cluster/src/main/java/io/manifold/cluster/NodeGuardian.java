@@ -55,7 +55,7 @@ final class NodeGuardian {
 
       Entities entities = new Entities(ctx.getSystem());
       ActorRef<Router.Command> router = ctx.spawn(Router.create(table,
-          app -> RoutingPolicies.create(settings.router().policy(), policyRandom(settings, app), "manifold.router.policy"),
+          app -> RoutingPolicies.create(policy(settings, app), policyRandom(settings, app), "manifold.router.policy"),
           entities::logs), "router");
       ctx.getSystem().receptionist().tell(Receptionist.register(RouterHub.ROUTERS, router));
       ActorRef<Router.Command> hub = ctx.spawn(RouterHub.create(), "router-hub").narrow();
@@ -97,6 +97,12 @@ final class NodeGuardian {
           });
       return Behaviors.empty();
     });
+  }
+
+  /** The routing policy of an app: its own (manifold.router.app-policies.<app>), else the node's. */
+  private static String policy(NodeSettings settings, String app) {
+    String own = "router.app-policies.\"" + app + "\"";
+    return settings.manifold().hasPath(own) ? settings.manifold().getString(own) : settings.router().policy();
   }
 
   /** Draws for an app's policy: seeded when the run must be repeatable (manifold.router.seed), else per thread. */

@@ -53,8 +53,10 @@ public record Scenario(
    * @param procfileDir the app's directory when it runs real processes; null for a synthetic app
    * @param formation process type to quantity, at the start
    * @param config config vars set at the start (for a synthetic app, its model is added to them)
+   * @param policy the routers' policy for this app; null for the scenario's
    */
-  public record AppDef(String name, Path procfileDir, Map<String, Integer> formation, Service service, Map<String, String> config) {
+  public record AppDef(
+      String name, Path procfileDir, Map<String, Integer> formation, Service service, Map<String, String> config, String policy) {
     public AppDef {
       formation = Map.copyOf(formation);
       config = Map.copyOf(config);

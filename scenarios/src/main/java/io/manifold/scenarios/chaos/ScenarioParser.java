@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
  *       memory: {start: 200MB, per-request: 1MB}
  *     procfile: examples/hello          # instead of service: real processes from that directory
  *     config: {KEY: value}              # config vars at the start
+ *     policy: least-connections         # the routers' policy for this app (default: router.policy)
  * router: {policy: random, timeout: 30s}
  * load:                                 # a list, or one entry
  *   - {app: shop, arrivals: poisson, rate: 200/s, start: 0s, duration: 60s, path: /, via: [2, 3]}
@@ -226,8 +227,9 @@ public final class ScenarioParser {
       service = readService(app.map("service"));
     }
     Map<String, String> config = readConfig(app.map("config"));
+    String policy = app.choice("policy", RoutingPolicies.NAMES, null);
     app.rejectUnknown();
-    return new AppDef(name, dir, formation, service, config);
+    return new AppDef(name, dir, formation, service, config, policy);
   }
 
   private Scenario.Service readService(Fields s) {

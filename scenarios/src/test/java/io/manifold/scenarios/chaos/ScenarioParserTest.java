@@ -119,6 +119,21 @@ class ScenarioParserTest {
   }
 
   @Test
+  void anAppMayHaveARoutingPolicyOfItsOwn() {
+    Scenario s = parse("""
+        duration: 10s
+        router: {policy: random}
+        apps:
+          lc: {formation: {web: 2}, policy: least-connections}
+          rnd: {formation: {web: 2}}
+        """);
+    assertEquals("least-connections", s.apps().get("lc").policy());
+    assertNull(s.apps().get("rnd").policy(), "rnd follows the scenario's router");
+    assertProblem(problems("duration: 10s\napps: {ab: {formation: {web: 1}, policy: fastest}}\n"),
+        "apps.ab.policy: expected one of random, round-robin, least-connections, power-of-two but found 'fastest'");
+  }
+
+  @Test
   void everyKindOfFaultIsRead() {
     Scenario s = parse(SHOP + """
         cluster: {nodes: 3}

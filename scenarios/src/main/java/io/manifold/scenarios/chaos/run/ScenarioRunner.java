@@ -383,6 +383,11 @@ public final class ScenarioRunner {
     c.put("manifold.router.request-timeout", scenario.router().timeout().toMillis() + "ms");
     c.put("manifold.router.seed", Long.toString(streams.seedFor("router")));
     c.put("manifold.user", "scenario@manifold.local");
+    scenario.apps().values().forEach(app -> {
+      if (app.policy() != null) {
+        c.put("manifold.router.app-policies.\"" + app.name() + "\"", app.policy());
+      }
+    });
     return ConfigFactory.parseMap(c);
   }
 
