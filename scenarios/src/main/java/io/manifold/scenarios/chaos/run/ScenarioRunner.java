@@ -56,7 +56,25 @@ public final class ScenarioRunner {
    */
   public record LiveState(
       String state, double elapsedSeconds, double durationSeconds, List<ScenarioResult.Point> points,
-      List<FaultInjector.FaultRecord> faults, Map<Integer, String> expectations) {}
+      List<FaultInjector.FaultRecord> faults, Map<Integer, String> expectations) {
+
+    /**
+     * A fault as readers outside the runner see it (the console's live.json): times in seconds
+     * since t = 0, NaN until it fired or was healed; {@code problem} null when there is none.
+     */
+    public record FaultView(int index, String kind, String describe, String target, double firedSeconds, double healedSeconds,
+        String problem) {}
+
+    /** The faults, without the injector's bookkeeping (which stays private to this package). */
+    public List<FaultView> faultViews() {
+      List<FaultView> views = new ArrayList<>(faults.size());
+      for (FaultInjector.FaultRecord r : faults) {
+        views.add(new FaultView(r.def.index(), r.def.fault().kind(), r.def.describe(), r.target,
+            r.firedNanos < 0 ? Double.NaN : r.firedNanos / 1e9, r.healedNanos < 0 ? Double.NaN : r.healedNanos / 1e9, r.problem));
+      }
+      return views;
+    }
+  }
 
   private final Scenario scenario;
   private final Listener listener;
