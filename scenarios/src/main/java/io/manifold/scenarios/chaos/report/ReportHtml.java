@@ -218,7 +218,8 @@ final class ReportHtml {
         + " still varies.</p>");
     b.append("<h3>Apps</h3><table id=\"apps\"><tr><th>app</th><th>runtime</th><th>formation</th><th>service</th><th>config</th></tr>");
     s.apps().values().stream().sorted((x, y) -> x.name().compareTo(y.name())).forEach(a -> b.append("<tr><td>").append(esc(a.name()))
-        .append("</td><td>").append(esc(a.synthetic() ? "synthetic" : "procfile: " + a.procfileDir())).append("</td><td>")
+        .append("</td><td>").append(esc((a.synthetic() ? "synthetic" : "procfile: " + a.procfileDir()) + (a.policy() == null ? "" : ", routed " + a.policy())))
+        .append("</td><td>")
         .append(esc(pairs(a.formation()))).append("</td><td>").append(esc(service(a.service()))).append("</td><td>")
         .append(esc(pairs(a.config()))).append("</td></tr>"));
     b.append("</table><h3>Load</h3><table id=\"load\"><tr><th>app</th><th>arrivals</th><th>from</th><th>for</th><th>path</th><th>via</th></tr>");

@@ -63,6 +63,7 @@ final class ScenarioJson {
       service.put("memory", sv.memory());
     }
     o.set("config", strings(a.config()));
+    o.put("policy", a.policy());
     return o;
   }
 

@@ -35,7 +35,7 @@ final class Runs {
 
   static Scenario scenario(String name) {
     Scenario.AppDef shop = new Scenario.AppDef("shop", null, Map.of("web", 6),
-        new Scenario.Service(new Distribution.Constant(40e6), 1, null, "2s", null, null), Map.of("GREETING", "<b>hi</b>"));
+        new Scenario.Service(new Distribution.Constant(40e6), 1, null, "2s", null, null), Map.of("GREETING", "<b>hi</b>"), null);
     Scenario.LoadDef load = new Scenario.LoadDef(at(10), "shop",
         new Scenario.Open(true, List.of(new Scenario.Segment(Duration.ofSeconds(60), 200, 200))), Duration.ZERO, Duration.ofSeconds(60),
         "/", List.of());
