@@ -232,6 +232,12 @@ final class AppDynos {
     Map<String, String> env = new TreeMap<>(state.config());
     env.putAll(extraEnv);
     Release r = state.current();
-    return new DynoSpec(state.name(), name, command, env, r.version(), Path.of(r.slug().dir()));
+    return new DynoSpec(state.name(), name, command, env, r.version(), Path.of(r.slug().dir()), memoryQuotaMb(state, name));
+  }
+
+  /** The memory of the dyno's size; one-off dynos run at the default size, as {@code ps} shows them. */
+  private static int memoryQuotaMb(AppState state, DynoName name) {
+    String size = name.isOneOff() ? AppState.DEFAULT_SIZE : state.size(name.type());
+    return DynoSize.find(size).map(DynoSize::memoryMb).orElse(DynoSpec.DEFAULT_MEMORY_QUOTA_MB);
   }
 }
