@@ -81,6 +81,13 @@ final class AppDynos {
         start(spec(state, name, state.slug().processTypes().get(name.type()), Map.of()));
       }
     }
+    // a new size (ps:resize, ps:scale web=2:Standard-2X) restarts the type's dynos, as on Heroku
+    dynos.forEach((name, t) -> {
+      if (!t.stopping && !name.isOneOff() && t.spec.memoryQuotaMb() != memoryQuotaMb(state, name)) {
+        t.spec = t.spec.withMemoryQuotaMb(memoryQuotaMb(state, name));
+        t.ref.tell(new Dyno.Ensure(t.spec, statusListener));
+      }
+    });
   }
 
   /**
