@@ -53,6 +53,11 @@ public final class LiveSyntheticRuntime implements DynoRuntime, AutoCloseable {
     this("127.0.0.1", new SyntheticFaults());
   }
 
+  /** On 127.0.0.1, with the manifold's fault table. */
+  public LiveSyntheticRuntime(SyntheticFaults faults) {
+    this("127.0.0.1", faults);
+  }
+
   /**
    * @param host the node's host: dynos listen on it, and routers on other nodes reach them there
    * @param faults the manifold's fault table, shared by every node's runtime
@@ -179,6 +184,11 @@ public final class LiveSyntheticRuntime implements DynoRuntime, AutoCloseable {
 
   void gone(LiveDyno dyno) {
     live.remove(dyno);
+  }
+
+  /** Whether a dyno of {@code app} that {@code target} (a dyno or a type) names runs here. */
+  boolean runs(String app, String target) {
+    return live.stream().anyMatch(d -> d.app().equals(app) && SyntheticFaults.matches(target, d.name()));
   }
 
   /** The crash fault, for the dynos {@code target} names here; how many there were. */

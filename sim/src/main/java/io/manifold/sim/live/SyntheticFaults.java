@@ -132,6 +132,19 @@ public final class SyntheticFaults {
     }
   }
 
+  /** Whether a dyno of {@code app} that {@code dyno} names runs now on any attached node. */
+  public boolean runs(String app, String dyno) {
+    return runtimes.stream().anyMatch(r -> r.runs(app, dyno));
+  }
+
+  /** What every synthetic dyno of the manifold is doing now (every attached node's). */
+  public List<SyntheticDynoView> dynos() {
+    List<SyntheticDynoView> out = new ArrayList<>();
+    runtimes.forEach(r -> out.addAll(r.dynos()));
+    out.sort(Comparator.comparing(SyntheticDynoView::app).thenComparing(SyntheticDynoView::dyno));
+    return out;
+  }
+
   /** The faults in force, by app, target and kind. */
   public List<Active> active() {
     List<Active> out = new ArrayList<>();

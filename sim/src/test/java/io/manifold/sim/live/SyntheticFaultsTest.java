@@ -95,6 +95,8 @@ class SyntheticFaultsTest {
     int newPort = web.awaitUp();
     assertEquals(200, get(h.http.send(newPort, "1ms")).status());
     assertEquals(0, h.faults.crash("crash", "web.2"), "no such dyno runs");
+    assertTrue(h.faults.runs("crash", "web.1") && h.faults.runs("crash", "web") && !h.faults.runs("crash", "web.2"));
+    assertEquals(List.of("web.1"), h.faults.dynos().stream().filter(v -> v.app().equals("crash")).map(SyntheticDynoView::dyno).toList());
     web.stop();
   }
 
