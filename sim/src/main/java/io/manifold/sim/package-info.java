@@ -6,7 +6,8 @@
  *
  * <p>Packages: {@code time} (the event loop, Pekko's virtual-time scheduler and executor),
  * {@code random}, {@code dist} (distributions and units), {@code runtime} (the synthetic
- * runtime), {@code route} (the simulated request path over the core routing classes),
+ * runtime in virtual time), {@code live} (synthetic dynos in real time on real sockets, their
+ * faults, and the switch that runs them beside real processes), {@code route} (the simulated request path over the core routing classes),
  * {@code load} (generators), {@code record} (HdrHistogram recording), {@code stats}
  * (confidence intervals, queueing formulas), {@code run} (a run, cells and replications).
  *

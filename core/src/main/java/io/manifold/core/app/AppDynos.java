@@ -81,6 +81,13 @@ final class AppDynos {
         start(spec(state, name, state.slug().processTypes().get(name.type()), Map.of()));
       }
     }
+    // a new size (ps:resize, ps:scale web=2:Standard-2X) restarts the type's dynos, as on Heroku
+    dynos.forEach((name, t) -> {
+      if (!t.stopping && !name.isOneOff() && t.spec.memoryQuotaMb() != memoryQuotaMb(state, name)) {
+        t.spec = t.spec.withMemoryQuotaMb(memoryQuotaMb(state, name));
+        t.ref.tell(new Dyno.Ensure(t.spec, statusListener));
+      }
+    });
   }
 
   /**
@@ -232,6 +239,12 @@ final class AppDynos {
     Map<String, String> env = new TreeMap<>(state.config());
     env.putAll(extraEnv);
     Release r = state.current();
-    return new DynoSpec(state.name(), name, command, env, r.version(), Path.of(r.slug().dir()));
+    return new DynoSpec(state.name(), name, command, env, r.version(), Path.of(r.slug().dir()), memoryQuotaMb(state, name));
+  }
+
+  /** The memory of the dyno's size; one-off dynos run at the default size, as {@code ps} shows them. */
+  private static int memoryQuotaMb(AppState state, DynoName name) {
+    String size = name.isOneOff() ? AppState.DEFAULT_SIZE : state.size(name.type());
+    return DynoSize.find(size).map(DynoSize::memoryMb).orElse(DynoSpec.DEFAULT_MEMORY_QUOTA_MB);
   }
 }

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Heroku's Common Runtime dyno sizes (../shared/HEROKU.md 2.5) and the legacy names the CLI still
- * sends. Manifold does not limit a process to its size yet; the size is kept, shown, and will set
- * the memory quota of R14 and R15.
+ * sends. Manifold does not limit a process to its size; the size is kept, shown, and sets the
+ * memory quota against which the dyno manager logs R14 and R15.
  */
 public record DynoSize(String name, int memoryMb) {
   public static final List<DynoSize> ALL = List.of(

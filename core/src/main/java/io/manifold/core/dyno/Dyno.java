@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -24,7 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Heroku's back-off; a stop is SIGTERM, a grace period, then SIGKILL. Every step is logged to the
  * app's channel in Heroku's words ({@code heroku[web.1]: State changed from starting to up}) and
  * every state change is reported to the listener, which is how the router learns where to send
- * traffic.
+ * traffic. While it runs, its memory is held against the quota of its size now and then: past the
+ * quota R14 is logged, past twice the quota R15, and the process is killed.
  *
  * <p>One method per state. Messages from an earlier incarnation of the process (a late exit, a
  * late bind) carry its number and are ignored.
@@ -79,12 +82,20 @@ public final class Dyno {
 
   private record CoolOffOver(int incarnation) implements Internal {}
 
+  private record MemoryCheck(int incarnation) implements Internal {}
+
   private enum Ignored implements Internal {
     INSTANCE
   }
 
   /** After SIGKILL, how long to wait for the exit before giving the process up as gone. */
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Past this share of its quota a dyno is killed (R15). Heroku documents twice the quota for its
+   * 512 MB dynos; Manifold uses it for every size.
+   */
+  private static final double R15_RATIO = 2.0;
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
@@ -228,6 +239,9 @@ public final class Dyno {
   private Behavior<Command> onLaunched(Launched m) {
     running = m.running();
     int inc = m.incarnation();
+    if (!settings.memoryCheckEvery().isZero()) {
+      timers.startTimerWithFixedDelay("memory", new MemoryCheck(inc), settings.memoryCheckEvery());
+    }
     ctx.pipeToSelf(running.exited(), (status, failure) -> new Exited(inc, failure == null ? status : 255));
     if (spec.name().isWeb()) {
       ctx.pipeToSelf(running.bound(), (ep, failure) -> failure == null ? new Bound(inc, ep) : Ignored.INSTANCE);
@@ -250,6 +264,7 @@ public final class Dyno {
         .onMessage(Bound.class, m -> m.incarnation() == incarnation && state == DynoState.STARTING, this::onBound)
         .onMessage(Exited.class, m -> m.incarnation() == incarnation, this::onExitedWhileAlive)
         .onMessage(BootTimedOut.class, m -> m.incarnation() == incarnation && state == DynoState.STARTING, m -> onBootTimedOut())
+        .onMessage(MemoryCheck.class, m -> m.incarnation() == incarnation, m -> onMemoryCheck())
         .onMessage(Stop.class, m -> stopping(new ArrayList<>(List.of(m.replyTo())), null))
         .onMessageEquals(HandOff.INSTANCE, () -> stopping(new ArrayList<>(), null))
         .onMessage(Restart.class, this::onRestart)
@@ -269,6 +284,7 @@ public final class Dyno {
 
   private Behavior<Command> onExitedWhileAlive(Exited m) {
     timers.cancel("boot");
+    timers.cancel("memory");
     log("Process exited with status " + m.status());
     running = null;
     if (spec.name().isOneOff()) {
@@ -280,6 +296,36 @@ public final class Dyno {
 
   private Behavior<Command> onBootTimedOut() {
     log("Error R10 (Boot timeout) -> Web process failed to bind to $PORT within " + seconds(settings.bootTimeout()) + " of launch");
+    return killed();
+  }
+
+  /**
+   * Heroku's dyno manager samples a dyno's memory: past its quota it logs the figure and R14 (the
+   * dyno goes on, in swap); past twice the quota, R15, and the process is killed, which is a crash.
+   */
+  private Behavior<Command> onMemoryCheck() {
+    OptionalLong used = running.memoryBytes();
+    if (used.isEmpty()) {
+      return Behaviors.same();
+    }
+    double quota = spec.memoryQuotaMb() * 1024.0 * 1024.0;
+    double share = used.getAsLong() / quota;
+    if (share <= 1.0) {
+      return Behaviors.same();
+    }
+    log(String.format(Locale.ROOT, "Process running mem=%dMB(%.1f%%)", used.getAsLong() >> 20, share * 100));
+    if (share <= R15_RATIO) {
+      log("Error R14 (Memory quota exceeded)");
+      return Behaviors.same();
+    }
+    log("Error R15 (Memory quota vastly exceeded)");
+    return killed();
+  }
+
+  /** SIGKILL now, then the exit, taken as a crash; a process that does not report one is given up. */
+  private Behavior<Command> killed() {
+    timers.cancel("boot");
+    timers.cancel("memory");
     log("Stopping process with SIGKILL");
     running.kill();
     int inc = incarnation;
@@ -366,6 +412,7 @@ public final class Dyno {
    */
   private Behavior<Command> stopping(List<ActorRef<Stopped>> replies, DynoSpec restartAs) {
     timers.cancel("boot");
+    timers.cancel("memory");
     int inc = incarnation;
     timers.startSingleTimer("grace", new GraceExpired(inc), settings.stopGrace());
     withdrawFromRouting();

@@ -1,5 +1,6 @@
 package io.manifold.core.dyno;
 
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -63,6 +64,15 @@ public interface DynoRuntime {
      */
     default long pid() {
       return -1;
+    }
+
+    /**
+     * The memory the dyno uses now, as Heroku counts it against the quota of its size, or empty
+     * when the runtime cannot tell. The {@link Dyno} asks now and then (R14, R15), from its own
+     * thread: the answer must be quick and must not block.
+     */
+    default OptionalLong memoryBytes() {
+      return OptionalLong.empty();
     }
   }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +32,7 @@ final class ProcessDyno implements DynoRuntime.Running {
   private static final Duration KILLED_WAIT = Duration.ofSeconds(10);
   private static final int PROBE_CONNECT_MILLIS = 200;
   private static final long TREE_POLL_MILLIS = 20;
+  private static final long RSS_EVERY_NANOS = 1_000_000_000L;
 
   private final Process process;
   private final int port;
@@ -43,6 +45,9 @@ final class ProcessDyno implements DynoRuntime.Running {
   private final CompletableFuture<Integer> exited;
   private volatile boolean stopping;
   private volatile ScheduledFuture<?> watcher;
+  /** The tree's resident memory at the last sample (at most one a second), or -1 if unknown. */
+  private volatile long rssBytes = -1;
+  private long rssSampled = System.nanoTime() - RSS_EVERY_NANOS;
 
   /** @param scheduler runs the port probe and the watch over the process tree */
   ProcessDyno(Process process, int port, boolean web, ScheduledExecutorService scheduler) {
@@ -112,6 +117,10 @@ final class ProcessDyno implements DynoRuntime.Running {
         return;
       }
       refreshTree();
+      if (System.nanoTime() - rssSampled >= RSS_EVERY_NANOS) {
+        rssSampled = System.nanoTime();
+        rssBytes = ProcessTree.rssBytes(tree);
+      }
       if (web && !bound.isDone() && accepts(host)) {
         bound.complete(new Endpoint(host, port));
       }
@@ -165,6 +174,13 @@ final class ProcessDyno implements DynoRuntime.Running {
   @Override
   public long pid() {
     return process.pid();
+  }
+
+  /** Resident memory of the dyno's processes (Linux; empty elsewhere), sampled on the probe thread. */
+  @Override
+  public OptionalLong memoryBytes() {
+    long b = rssBytes;
+    return b < 0 ? OptionalLong.empty() : OptionalLong.of(b);
   }
 
   @Override

@@ -18,6 +18,32 @@ final class ProcessTree {
     return !process.isAlive() || zombie(process.pid());
   }
 
+  /**
+   * The resident memory of the processes, summed from Linux's {@code /proc/<pid>/status}
+   * ({@code VmRSS}); -1 when none could be read (not Linux). Heroku also counts swap and, for R14,
+   * the page cache; a process's RSS is what can be read cheaply.
+   */
+  static long rssBytes(java.util.Collection<ProcessHandle> processes) {
+    long sum = -1;
+    for (ProcessHandle p : processes) {
+      if (!p.isAlive()) {
+        continue; // its pid may belong to another process by now
+      }
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"), StandardCharsets.US_ASCII)) {
+          if (line.startsWith("VmRSS:")) {
+            String kb = line.substring(6).strip().split("\\s+")[0];
+            sum = Math.max(sum, 0) + Long.parseLong(kb) * 1024;
+            break;
+          }
+        }
+      } catch (IOException | RuntimeException goneOrNotLinux) {
+        // a process that has just exited, a zombie (no VmRSS), or no /proc: nothing to add
+      }
+    }
+    return sum;
+  }
+
   /** Linux's {@code /proc/<pid>/stat}: the state follows the command name in parentheses. */
   private static boolean zombie(long pid) {
     try {

@@ -159,6 +159,18 @@ class AppTest {
   }
 
   @Test
+  void aNewSizeRestartsTheDynosOfItsTypeOnly() {
+    ActorRef<App.Command> app = start(Map.of("worker", 1, "clock", 1));
+    awaitView(app, v -> allUp(v, 2));
+    assertTrue(ask(app, r -> new App.Scale(Map.of(), Map.of("worker", "Standard-2X"), USER, r)).accepted());
+    logs.await("heroku[worker.1]: Restarting");
+    logs.await("heroku[worker.1]: State changed from starting to up");
+    logs.collectFor(Duration.ofMillis(200));
+    assertFalse(logs.lines().contains("heroku[clock.1]: Restarting"), logs.dump());
+    assertTrue(ask(app, App.Shutdown::new).accepted());
+  }
+
+  @Test
   void aConfigChangeIsANewReleaseAndRestartsEveryDynoIntoIt() {
     ActorRef<App.Command> app = start(Map.of("worker", 2));
     logs.awaitAnywhere("app[worker.1]: worker.1 greeting=hi");
