@@ -5,7 +5,7 @@ import io.manifold.scenarios.chaos.Scenario;
 import io.manifold.scenarios.chaos.ScenarioParser;
 import io.manifold.scenarios.chaos.ScenarioResult;
 import io.manifold.scenarios.chaos.ScenarioText;
-import io.manifold.scenarios.chaos.run.ScenarioRunner;
+import io.manifold.scenarios.ScenarioRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ final class ScenarioRunCommand implements Callable<Integer>, InvalidInputExitsTw
           ScenarioText.duration(scenario.duration()), scenario.faults().size(), scenario.expectations().size());
       err.flush();
     }
-    ScenarioRunner runner = new ScenarioRunner(scenario, line -> {
+    ScenarioRun runner = new ScenarioRun(scenario, dir, line -> {
       if (!quiet) {
         err.println(line);
         err.flush();
@@ -85,6 +85,7 @@ final class ScenarioRunCommand implements Callable<Integer>, InvalidInputExitsTw
       }
     }
     ScenarioSummary.print(result, stdout);
+    stdout.println("Reports: " + String.join(", ", runner.written().stream().map(Path::toString).toList()));
     stdout.flush();
     return result.exitCode();
   }

@@ -3,7 +3,6 @@ package io.manifold.scenarios;
 import io.manifold.scenarios.chaos.Scenario;
 import io.manifold.scenarios.chaos.ScenarioParser;
 import io.manifold.scenarios.chaos.ScenarioResult;
-import io.manifold.scenarios.chaos.run.ScenarioRunner;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -43,7 +42,7 @@ public final class Scenarios {
     if (options.seed() != null) {
       scenario = scenario.withSeed(options.seed());
     }
-    return new ScenarioRunner(scenario, options.listener()::accept).run();
+    return new ScenarioRun(scenario, options.out(), options.listener()).run();
   }
 
   /**

@@ -65,6 +65,33 @@ public record Scenario(
     public boolean synthetic() {
       return procfileDir == null;
     }
+
+    /** The config vars the app starts with: its own, over its service model as the synthetic runtime reads it. */
+    public Map<String, String> configVars() {
+      Map<String, String> vars = new java.util.LinkedHashMap<>();
+      if (synthetic() && service != null) {
+        if (service.time() != null) {
+          vars.put("SYNTHETIC_SERVICE", service.time().toString());
+        }
+        if (service.concurrency() != null) {
+          vars.put("SYNTHETIC_CONCURRENCY", service.concurrency().toString());
+        }
+        if (service.backlog() != null) {
+          vars.put("SYNTHETIC_BACKLOG", service.backlog().toString());
+        }
+        if (service.boot() != null) {
+          vars.put("SYNTHETIC_BOOT", service.boot());
+        }
+        if (service.errors() != null) {
+          vars.put("SYNTHETIC_ERRORS", ScenarioText.percent(service.errors()));
+        }
+        if (service.memory() != null) {
+          vars.put("SYNTHETIC_MEMORY", service.memory());
+        }
+      }
+      vars.putAll(config);
+      return vars;
+    }
   }
 
   /**

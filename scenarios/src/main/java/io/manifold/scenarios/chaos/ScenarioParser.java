@@ -15,6 +15,7 @@ import io.manifold.scenarios.yaml.Values;
 import io.manifold.scenarios.yaml.YamlLoader;
 import io.manifold.scenarios.yaml.YamlNode;
 import io.manifold.sim.dist.Distribution;
+import io.manifold.sim.live.SyntheticConfig;
 import io.manifold.sim.load.TraceReplay;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,7 +230,16 @@ public final class ScenarioParser {
     Map<String, String> config = readConfig(app.map("config"));
     String policy = app.choice("policy", RoutingPolicies.NAMES, null);
     app.rejectUnknown();
-    return new AppDef(name, dir, formation, service, config, policy);
+    AppDef def = new AppDef(name, dir, formation, service, config, policy);
+    if (def.synthetic()) {
+      // what the synthetic runtime will read, checked now rather than as dynos that crash at start
+      try {
+        SyntheticConfig.parse(def.configVars(), baseDir);
+      } catch (IllegalArgumentException e) {
+        problems.add(app.location(), app.path(app.has("config") ? "config" : "service"), e.getMessage());
+      }
+    }
+    return def;
   }
 
   private Scenario.Service readService(Fields s) {

@@ -381,6 +381,27 @@ class ScenarioParserTest {
   }
 
   @Test
+  void aSyntheticAppsConfigVarsAreCheckedAsItsDynosWouldReadThem() {
+    List<String> p = problems("""
+        duration: 10s
+        apps:
+          shop:
+            formation: {web: 1}
+            config: {SYNTHETIC_CONCURRENCY: two}
+        """);
+    assertProblem(p, "apps.shop.config: SYNTHETIC_CONCURRENCY=two: expected a whole number");
+    Scenario s = parse("""
+        duration: 10s
+        apps:
+          shop:
+            formation: {web: 1}
+            service: {time: "lognormal(median=40ms, p99=400ms)", concurrency: 4, errors: 1%, boot: 2s, memory: {start: 100MB, per-request: 1KB}}
+        """);
+    io.manifold.sim.live.SyntheticConfig.parse(s.apps().get("shop").configVars());
+    assertEquals("4", s.apps().get("shop").configVars().get("SYNTHETIC_CONCURRENCY"));
+  }
+
+  @Test
   void theSyntheticServiceIsCheckedUpFront() {
     List<String> p = problems("""
         duration: 10s

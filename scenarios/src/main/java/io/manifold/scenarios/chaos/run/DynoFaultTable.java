@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The dyno faults of a run, shared by every node's runtime: which dynos run where (each node's
  * runtime is wrapped by {@link #wrap}, which notes every launch), and the faults that outlive a
- * dyno's restart (a crash loop, a hang). Works for any runtime: a crash is SIGKILL to the dyno,
- * a crash loop kills every start of it once it listens (or after {@link #CRASH_AFTER}), a hang
- * stops the dyno's process group with SIGSTOP until healed (SIGCONT). Faults only a synthetic app
- * can play (slow answers, errors, a leak) go to {@code synthetic}, when there is one.
+ * dyno's restart. A synthetic app's faults go to {@code synthetic}, which plays them all. For
+ * real processes: a crash is SIGKILL to the dyno, a crash loop kills every start of it once it
+ * listens (or after {@link #CRASH_AFTER}), a hang stops the dyno's process group with SIGSTOP
+ * until healed (SIGCONT); slow answers, errors and leaks need a synthetic app (the scenario
+ * parser refuses them for real processes).
  *
  * <p>Bounded: one entry per running dyno and per dyno under a lasting fault.
  */
@@ -30,15 +31,20 @@ final class DynoFaultTable implements DynoFaults {
   private final Set<String> crashLooping = ConcurrentHashMap.newKeySet();
   private final Set<String> hung = ConcurrentHashMap.newKeySet();
   private final DynoFaults synthetic;
+  private final java.util.function.Predicate<String> syntheticApp;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "dyno-faults");
     t.setDaemon(true);
     return t;
   });
 
-  /** @param synthetic what plays the faults only a synthetic dyno can; null for none */
-  DynoFaultTable(DynoFaults synthetic) {
+  /**
+   * @param synthetic what plays the faults of synthetic apps
+   * @param syntheticApp whether an app (by name) is synthetic
+   */
+  DynoFaultTable(DynoFaults synthetic, java.util.function.Predicate<String> syntheticApp) {
     this.synthetic = synthetic;
+    this.syntheticApp = syntheticApp;
   }
 
   private static String key(String app, String dyno) {
@@ -85,6 +91,9 @@ final class DynoFaultTable implements DynoFaults {
 
   @Override
   public boolean crash(String app, String dyno) {
+    if (syntheticApp.test(app)) {
+      return synthetic.crash(app, dyno);
+    }
     DynoRuntime.Running r = running.get(key(app, dyno));
     if (r == null) {
       return false;
@@ -98,6 +107,9 @@ final class DynoFaultTable implements DynoFaults {
 
   @Override
   public boolean crashLoop(String app, String dyno, boolean on) {
+    if (syntheticApp.test(app)) {
+      return synthetic.crashLoop(app, dyno, on);
+    }
     String k = key(app, dyno);
     if (!on) {
       return crashLooping.remove(k);
@@ -108,11 +120,11 @@ final class DynoFaultTable implements DynoFaults {
 
   @Override
   public boolean hang(String app, String dyno, boolean on) {
+    if (syntheticApp.test(app)) {
+      return synthetic.hang(app, dyno, on);
+    }
     String k = key(app, dyno);
     DynoRuntime.Running r = running.get(k);
-    if (r != null && r.pid() <= 0) {
-      return synthetic != null && synthetic.hang(app, dyno, on);
-    }
     if (on) {
       hung.add(k);
     } else {
@@ -126,17 +138,17 @@ final class DynoFaultTable implements DynoFaults {
 
   @Override
   public boolean slow(String app, String dyno, Duration extra) {
-    return synthetic != null && synthetic.slow(app, dyno, extra);
+    return syntheticApp.test(app) && synthetic.slow(app, dyno, extra);
   }
 
   @Override
   public boolean errors(String app, String dyno, double share) {
-    return synthetic != null && synthetic.errors(app, dyno, share);
+    return syntheticApp.test(app) && synthetic.errors(app, dyno, share);
   }
 
   @Override
   public boolean leak(String app, String dyno, long bytesPerRequest) {
-    return synthetic != null && synthetic.leak(app, dyno, bytesPerRequest);
+    return syntheticApp.test(app) && synthetic.leak(app, dyno, bytesPerRequest);
   }
 
   /** Sends a signal to a dyno's whole process group (the process runtime makes each dyno a session). */

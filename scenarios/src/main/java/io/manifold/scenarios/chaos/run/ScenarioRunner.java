@@ -9,6 +9,9 @@ import io.manifold.core.dyno.DynoRuntime;
 import io.manifold.scenarios.chaos.Scenario;
 import io.manifold.scenarios.chaos.ScenarioResult;
 import io.manifold.scenarios.chaos.ScenarioText;
+import io.manifold.sim.live.LiveSyntheticRuntime;
+import io.manifold.sim.live.RuntimeSwitch;
+import io.manifold.sim.live.SyntheticFaults;
 import io.manifold.sim.random.RandomStreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +44,8 @@ import java.util.stream.Stream;
 public final class ScenarioRunner {
   /** How long apps get to be up before t = 0, on top of their boot time. */
   static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(120);
+  /** Unmeasured requests to every app through every router before t = 0, in rounds of one each. */
+  static final int WARM_UP_ROUNDS = 30;
 
   /** What the runner tells while it runs: one line per event, and the live state each second. */
   public interface Listener {
@@ -80,12 +85,26 @@ public final class ScenarioRunner {
   private final Listener listener;
   private final RandomStreams streams;
   private final CountDownLatch finished = new CountDownLatch(1);
+  /** The synthetic dynos' faults, shared by every node's synthetic runtime. */
+  private final SyntheticFaults syntheticFaultTable = new SyntheticFaults();
+  private final SyntheticDynoFaults syntheticFaults = new SyntheticDynoFaults(syntheticFaultTable);
   private volatile boolean cancelled;
   private volatile String consoleUrl;
 
+  private final Path reportsDir;
+
   public ScenarioRunner(Scenario scenario, Listener listener) {
+    this(scenario, listener, null);
+  }
+
+  /**
+   * @param reportsDir where runs' report directories are, for the run's own web console to list
+   *     them and show this one live; null for none
+   */
+  public ScenarioRunner(Scenario scenario, Listener listener, Path reportsDir) {
     this.scenario = scenario;
     this.listener = listener;
+    this.reportsDir = reportsDir;
     this.streams = new RandomStreams(scenario.seed());
   }
 
@@ -114,14 +133,14 @@ public final class ScenarioRunner {
     double abortedAt = Double.NaN;
     try {
       work = Files.createTempDirectory("manifold-scenario-");
-      table = new DynoFaultTable(null);
+      table = new DynoFaultTable(syntheticFaults, app -> scenario.apps().containsKey(app) && scenario.apps().get(app).synthetic());
       listener.line("Starting " + scenario.nodes() + (scenario.nodes() == 1 ? " node" : " nodes") + " on 127.0.0.1 ...");
       manifold = LocalManifold.start(config(work), runtimes(table));
       consoleUrl = manifold.apiUrl() + "/";
       listener.line("Web console on " + consoleUrl + " (token " + manifold.token() + ")");
       ScenarioCluster cluster = new ScenarioCluster(manifold);
       for (Scenario.AppDef app : scenario.apps().values()) {
-        AppHandle h = manifold.createApp(app.name(), appDir(work, app), appConfig(app), app.formation());
+        AppHandle h = manifold.createApp(app.name(), appDir(work, app), app.configVars(), app.formation());
         cluster.app(app.name(), h.id());
       }
       long[] zero = {System.nanoTime()};
@@ -133,6 +152,11 @@ public final class ScenarioRunner {
       load = new LoadGenerator(scenario, timeline, cluster::routerPort, streams, "localhost");
       LoadGenerator running = load;
       faults = new FaultInjector(scenario, cluster, table, streams, load::nanosSinceStart, "scenario@manifold.local", this::faultChanged);
+      List<Integer> ports = new ArrayList<>();
+      for (int i : cluster.running()) {
+        ports.add(manifold.node(i).routerPort());
+      }
+      load.warmUp(scenario.apps().keySet(), ports, WARM_UP_ROUNDS, Duration.ofSeconds(20));
       listener.line("Formations up. Load starts (t = 0); the run lasts " + ScenarioText.duration(scenario.duration()) + ".");
       load.start();
       zero[0] = System.nanoTime() - load.nanosSinceStart();
@@ -195,6 +219,7 @@ public final class ScenarioRunner {
       if (manifold != null) {
         logs.read(manifold);
       }
+      syntheticFaults.healAll();
       if (table != null) {
         table.close();
       }
@@ -401,6 +426,12 @@ public final class ScenarioRunner {
     c.put("manifold.router.request-timeout", scenario.router().timeout().toMillis() + "ms");
     c.put("manifold.router.seed", Long.toString(streams.seedFor("router")));
     c.put("manifold.user", "scenario@manifold.local");
+    // the cluster's warnings (unreachable nodes, downing) are what a scenario provokes; its
+    // progress lines and report say what happened. MANIFOLD_SCENARIO_LOGS=1 shows them.
+    c.put("pekko.loglevel", System.getenv("MANIFOLD_SCENARIO_LOGS") != null ? "INFO" : "ERROR");
+    if (reportsDir != null) {
+      c.put("manifold.scenarios.reports-dir", reportsDir.toString());
+    }
     scenario.apps().values().forEach(app -> {
       if (app.policy() != null) {
         c.put("manifold.router.app-policies.\"" + app.name() + "\"", app.policy());
@@ -414,9 +445,9 @@ public final class ScenarioRunner {
     return (node, processes) -> table.wrap(synthetic(node, processes));
   }
 
-  /** Synthetic apps run on the sim's live runtime; everything else as processes. */
+  /** Synthetic apps ({@code web: synthetic}) run on the sim's live runtime; everything else as processes. */
   private DynoRuntime synthetic(String node, DynoRuntime processes) {
-    return processes;
+    return new RuntimeSwitch(new LiveSyntheticRuntime(syntheticFaultTable), processes);
   }
 
   private static Path appDir(Path work, Scenario.AppDef app) throws IOException {
@@ -430,34 +461,6 @@ public final class ScenarioRunner {
     }
     Files.writeString(dir.resolve("Procfile"), procfile.toString());
     return dir;
-  }
-
-  /** The app's config vars: its own, plus its service model for the synthetic runtime. */
-  static Map<String, String> appConfig(Scenario.AppDef app) {
-    Map<String, String> config = new LinkedHashMap<>();
-    Scenario.Service s = app.service();
-    if (app.synthetic() && s != null) {
-      if (s.time() != null) {
-        config.put("SYNTHETIC_SERVICE", s.time().toString());
-      }
-      if (s.concurrency() != null) {
-        config.put("SYNTHETIC_CONCURRENCY", s.concurrency().toString());
-      }
-      if (s.backlog() != null) {
-        config.put("SYNTHETIC_BACKLOG", s.backlog().toString());
-      }
-      if (s.boot() != null) {
-        config.put("SYNTHETIC_BOOT", s.boot());
-      }
-      if (s.errors() != null) {
-        config.put("SYNTHETIC_ERRORS", ScenarioText.percent(s.errors()));
-      }
-      if (s.memory() != null) {
-        config.put("SYNTHETIC_MEMORY", s.memory());
-      }
-    }
-    config.putAll(app.config());
-    return config;
   }
 
   private static void delete(Path dir) {
