@@ -354,10 +354,16 @@ public record Scenario(
    *
    * @param code the H-code or HTTP status for {@code metric: responses}
    * @param fault the fault (1-based) for {@code recovery-time}, or for a window tied to a fault
+   * @param app the app whose requests are measured; null for every app's
    */
-  public record Expectation(int index, Location location, Metric metric, Window window, Bound bound, String code, Integer fault) {
+  public record Expectation(
+      int index, Location location, Metric metric, Window window, Bound bound, String code, Integer fault, String app) {
+    public Expectation(int index, Location location, Metric metric, Window window, Bound bound, String code, Integer fault) {
+      this(index, location, metric, window, bound, code, fault, null);
+    }
+
     public String describe() {
-      String what = metric.name + (code == null ? "" : " " + code);
+      String what = metric.name + (code == null ? "" : " " + code) + (app == null ? "" : " of " + app);
       String of = metric == Metric.RECOVERY_TIME ? " of fault " + fault : " " + window.describe();
       return what + of + " " + bound.describe(metric);
     }

@@ -80,6 +80,7 @@ import java.util.regex.Pattern;
  *   - {metric: lost-requests, below: 1}
  *   - {metric: responses, code: H12, below: 5}
  *   - {metric: error-rate, from: 10s, to: 20s, below: 5%}
+ *   - {metric: p90-latency, app: shop, below: 100ms}         # one app's requests (default: all)
  * abort:                                # stop the run when one of these holds
  *   - {metric: error-rate, over: 10s, above: 50%}
  * </pre>
@@ -147,8 +148,8 @@ public final class ScenarioParser {
       }
     }
     List<FaultDef> faults = readFaults(top, apps, nodes, duration);
-    List<Expectation> expect = readExpectations(top, "expect", faults, false);
-    List<Expectation> abort = readExpectations(top, "abort", faults, true);
+    List<Expectation> expect = readExpectations(top, "expect", faults, apps, false);
+    List<Expectation> abort = readExpectations(top, "abort", faults, apps, true);
     top.rejectUnknown();
     problems.throwIfAny();
     return new Scenario(name, description, label, seed, duration, nodes, apps, router, load, faults, expect, abort);
@@ -762,7 +763,7 @@ public final class ScenarioParser {
 
   // --- expectations ---
 
-  private List<Expectation> readExpectations(Fields top, String key, List<FaultDef> faults, boolean abort) {
+  private List<Expectation> readExpectations(Fields top, String key, List<FaultDef> faults, Map<String, AppDef> apps, boolean abort) {
     List<Expectation> result = new ArrayList<>();
     List<String> metrics = Arrays.stream(Metric.values()).map(m -> m.name).toList();
     int position = -1;
@@ -804,6 +805,7 @@ public final class ScenarioParser {
         return t.strip();
       }, null);
       Window window = readWindow(e, fault, abort);
+      String app = e.has("app") ? appRef(e, "app", apps) : null;
       boolean below = e.has("below");
       boolean above = e.has("above");
       Double bound = null;
@@ -818,6 +820,9 @@ public final class ScenarioParser {
       } else if (metric != null && metric != Metric.RESPONSES && e.has("code")) {
         e.problem("code", "code is for metric: responses");
       }
+      if (app != null && (metric == Metric.RECOVERY_TIME || metric == Metric.LOG_LINES_DROPPED)) {
+        e.problem("app", metric.name + " is about every app at once; drop app");
+      }
       if (metric == Metric.RECOVERY_TIME && fault == null && !e.has("fault")) {
         e.missing("fault", "the fault (1-based, in the order of faults) whose recovery is timed");
       }
@@ -828,7 +833,7 @@ public final class ScenarioParser {
         e.problem("metric", "log-lines-dropped is counted over the whole run only");
       }
       if (metric != null && window != null && bound != null) {
-        result.add(new Expectation(position + 1, m.location(), metric, window, new Scenario.Bound(below, bound), code, fault));
+        result.add(new Expectation(position + 1, m.location(), metric, window, new Scenario.Bound(below, bound), code, fault, app));
       }
     }
     return result;

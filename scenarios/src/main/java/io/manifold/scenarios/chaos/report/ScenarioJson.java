@@ -168,6 +168,7 @@ final class ScenarioJson {
       o.put("description", e.describe());
       o.put("metric", e.metric().name);
       o.put("code", e.code());
+      o.put("app", e.app());
       o.put("fault", e.fault());
       o.set("window", e.metric() == Scenario.Metric.RECOVERY_TIME ? null : window(e.window()));
       o.put("unit", unit(e.metric().unit));

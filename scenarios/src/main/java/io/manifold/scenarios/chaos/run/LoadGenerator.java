@@ -59,7 +59,7 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   private final Scenario scenario;
-  private final Timeline timeline;
+  private final Timelines timeline;
   private final Routers routers;
   private final RandomStreams streams;
   private final String domain;
@@ -80,9 +80,9 @@ public final class LoadGenerator implements AutoCloseable {
   private volatile long t0;
   private Thread pacer;
 
-  private record Open(long id, long dueNanos, long sentNanos, AtomicBoolean ended) {}
+  private record Open(long id, String app, long dueNanos, long sentNanos, AtomicBoolean ended) {}
 
-  public LoadGenerator(Scenario scenario, Timeline timeline, Routers routers, RandomStreams streams, String domain) {
+  LoadGenerator(Scenario scenario, Timelines timeline, Routers routers, RandomStreams streams, String domain) {
     this.scenario = scenario;
     this.timeline = timeline;
     this.routers = routers;
@@ -275,15 +275,15 @@ public final class LoadGenerator implements AutoCloseable {
     maxLateness.accumulateAndGet(now - due, Math::max);
     int port = routers.port(load.via(), turns.getAndIncrement());
     if (port < 0) {
-      end(null, due, Timeline.Kind.CONNECTION_ERROR, 0, "no-router", now, then);
+      end(load.app(), null, due, Timeline.Kind.CONNECTION_ERROR, 0, "no-router", now, then);
       return;
     }
     if (open.size() >= MAX_OPEN) {
       notSent.incrementAndGet();
-      end(null, due, Timeline.Kind.NOT_SENT, 0, "not-sent", now, then);
+      end(load.app(), null, due, Timeline.Kind.NOT_SENT, 0, "not-sent", now, then);
       return;
     }
-    Open o = new Open(ids.incrementAndGet(), due, now, new AtomicBoolean());
+    Open o = new Open(ids.incrementAndGet(), load.app(), due, now, new AtomicBoolean());
     open.put(o.id(), o);
     sent.incrementAndGet();
     HttpRequest request = HttpRequest.GET("http://127.0.0.1:" + port + load.path())
@@ -292,10 +292,10 @@ public final class LoadGenerator implements AutoCloseable {
     if (service >= 0) {
       request = request.addHeader(RawHeader.create(SERVICE_HEADER, service + "ns"));
     }
-    timers.schedule(() -> end(o, due, Timeline.Kind.LOST, 0, "lost", System.nanoTime() - t0, then), answerNanos, TimeUnit.NANOSECONDS);
+    timers.schedule(() -> end(o.app(), o, due, Timeline.Kind.LOST, 0, "lost", System.nanoTime() - t0, then), answerNanos, TimeUnit.NANOSECONDS);
     Http.get(system).singleRequest(request).whenComplete((response, failure) -> {
       if (failure != null) {
-        end(o, due, Timeline.Kind.CONNECTION_ERROR, 0, failureName(failure), System.nanoTime() - t0, then);
+        end(o.app(), o, due, Timeline.Kind.CONNECTION_ERROR, 0, failureName(failure), System.nanoTime() - t0, then);
       } else {
         response.discardEntityBytes(system).completionStage().whenComplete((done, broken) -> answered(o, due, response, broken, then));
       }
@@ -307,16 +307,16 @@ public final class LoadGenerator implements AutoCloseable {
     int status = response.status().intValue();
     String code = response.getHeader("X-Manifold-Code").map(h -> h.value()).orElse(null);
     if (broken != null) {
-      end(o, due, Timeline.Kind.CONNECTION_ERROR, status, failureName(broken), now, then);
+      end(o.app(), o, due, Timeline.Kind.CONNECTION_ERROR, status, failureName(broken), now, then);
     } else if (code != null) {
-      end(o, due, Timeline.Kind.ROUTER_ERROR, status, code, now, then);
+      end(o.app(), o, due, Timeline.Kind.ROUTER_ERROR, status, code, now, then);
     } else {
       Timeline.Kind kind = status >= 500 ? Timeline.Kind.APP_ERROR : status >= 400 ? Timeline.Kind.CLIENT_ERROR : Timeline.Kind.OK;
-      end(o, due, kind, status, Integer.toString(status), now, then);
+      end(o.app(), o, due, kind, status, Integer.toString(status), now, then);
     }
   }
 
-  private void end(Open o, long due, Timeline.Kind kind, int status, String code, long now, Runnable then) {
+  private void end(String app, Open o, long due, Timeline.Kind kind, int status, String code, long now, Runnable then) {
     if (o != null) {
       if (!o.ended().compareAndSet(false, true)) {
         return; // answered after it was given up as lost, or lost after its answer: counted once
@@ -329,7 +329,7 @@ public final class LoadGenerator implements AutoCloseable {
     if (kind.error()) {
       errors.incrementAndGet();
     }
-    timeline.record(new Timeline.Outcome(due, kind, status, code, now - due));
+    timeline.record(app, new Timeline.Outcome(due, kind, status, code, now - due));
     if (then != null) {
       then.run();
     }
@@ -367,7 +367,7 @@ public final class LoadGenerator implements AutoCloseable {
       LockSupport.parkNanos(20_000_000L);
     }
     for (Open o : List.copyOf(open.values())) {
-      end(o, o.dueNanos(), Timeline.Kind.LOST, 0, "lost", System.nanoTime() - t0, null);
+      end(o.app(), o, o.dueNanos(), Timeline.Kind.LOST, 0, "lost", System.nanoTime() - t0, null);
     }
   }
 

@@ -126,7 +126,8 @@ public final class ScenarioRunner {
     LoadGenerator load = null;
     FormationWatch watch = null;
     FaultInjector faults = null;
-    Timeline timeline = new Timeline(scenario.duration().toNanos());
+    Timelines timelines = new Timelines(scenario.duration().toNanos(), scenario.apps().keySet());
+    Timeline timeline = timelines.all();
     LogCounts logs = new LogCounts();
     String problem = null;
     String abortedBy = null;
@@ -149,7 +150,7 @@ public final class ScenarioRunner {
       if (cancelled) {
         throw new Cancelled();
       }
-      load = new LoadGenerator(scenario, timeline, cluster::routerPort, streams, "localhost");
+      load = new LoadGenerator(scenario, timelines, cluster::routerPort, streams, "localhost");
       LoadGenerator running = load;
       faults = new FaultInjector(scenario, cluster, table, streams, load::nanosSinceStart, "scenario@manifold.local", this::faultChanged);
       List<Integer> ports = new ArrayList<>();
@@ -181,7 +182,7 @@ public final class ScenarioRunner {
           injector.seen(latest);
         }
         logs.read(manifold);
-        Verdicts.Facts facts = facts(timeline, running, injector, w, logs);
+        Verdicts.Facts facts = facts(timelines, running, injector, w, logs);
         progress(second, running, latest);
         listener.live(live("running", running, timeline, injector, w, facts));
         for (Scenario.Expectation a : scenario.abort()) {
@@ -232,7 +233,7 @@ public final class ScenarioRunner {
       }
       delete(work);
     }
-    ScenarioResult result = result(startedAt, timeline, load, faults, watch, logs, problem, abortedBy, abortedAt);
+    ScenarioResult result = result(startedAt, timelines, load, faults, watch, logs, problem, abortedBy, abortedAt);
     finished.countDown();
     return result;
   }
@@ -285,7 +286,7 @@ public final class ScenarioRunner {
     }
   }
 
-  private Verdicts.Facts facts(Timeline timeline, LoadGenerator load, FaultInjector faults, FormationWatch watch, LogCounts logs) {
+  private Verdicts.Facts facts(Timelines timelines, LoadGenerator load, FaultInjector faults, FormationWatch watch, LogCounts logs) {
     List<FaultInjector.FaultRecord> records = faults == null ? List.of() : faults.records();
     long[] fired = new long[records.size()];
     for (int i = 0; i < fired.length; i++) {
@@ -293,7 +294,7 @@ public final class ScenarioRunner {
     }
     double[] recovery = watch == null ? nans(records.size()) : Recoveries.of(records, watch.samples());
     long now = load == null ? 0 : load.nanosSinceStart();
-    return new Verdicts.Facts(timeline, scenario, now, fired, recovery, logs.dropped());
+    return new Verdicts.Facts(timelines, scenario, now, fired, recovery, logs.dropped());
   }
 
   private static double[] nans(int n) {
@@ -344,14 +345,15 @@ public final class ScenarioRunner {
     return points;
   }
 
-  private ScenarioResult result(Instant startedAt, Timeline timeline, LoadGenerator load, FaultInjector faults,
+  private ScenarioResult result(Instant startedAt, Timelines timelines, LoadGenerator load, FaultInjector faults,
       FormationWatch watch, LogCounts logs, String problem, String abortedBy, double abortedAt) {
     List<FaultInjector.FaultRecord> records = faults == null ? List.of() : faults.records();
-    Verdicts.Facts facts = new Verdicts.Facts(timeline, scenario, load == null ? 0 : load.nanosSinceStart(), firedOf(records),
+    Timeline timeline = timelines.all();
+    Verdicts.Facts facts = new Verdicts.Facts(timelines, scenario, load == null ? 0 : load.nanosSinceStart(), firedOf(records),
         watch == null ? nans(records.size()) : Recoveries.of(records, watch.samples()), logs.dropped());
     // the run was judged on what happened until it stopped
     if (abortedBy != null) {
-      facts = new Verdicts.Facts(timeline, scenario, (long) (abortedAt * 1e9), facts.firedNanos(), facts.recoveryNanos(), facts.logLinesDropped());
+      facts = new Verdicts.Facts(timelines, scenario, (long) (abortedAt * 1e9), facts.firedNanos(), facts.recoveryNanos(), facts.logLinesDropped());
     }
     List<ScenarioResult.ExpectationResult> verdicts = new ArrayList<>();
     for (Scenario.Expectation e : scenario.expectations()) {
@@ -485,8 +487,8 @@ public final class ScenarioRunner {
         }
         var snapshot = n.metrics().snapshot("manifold_log");
         byNode.put(n, new double[] {
-            snapshot.counter("manifold_log_lines_total", Map.of()),
-            snapshot.counter("manifold_log_dropped_lines_total", Map.of())});
+            snapshot.counter("manifold_log_lines", Map.of()),
+            snapshot.counter("manifold_log_dropped_lines", Map.of())});
       }
     }
 

@@ -15,9 +15,14 @@ import io.manifold.scenarios.chaos.ScenarioText;
  */
 final class Verdicts {
   /** What is known of the run when an expectation is judged. Times in nanoseconds since t = 0. */
-  record Facts(Timeline timeline, Scenario scenario, long nowNanos, long[] firedNanos, double[] recoveryNanos, long logLinesDropped) {}
+  record Facts(Timelines timelines, Scenario scenario, long nowNanos, long[] firedNanos, double[] recoveryNanos, long logLinesDropped) {}
 
   private Verdicts() {}
+
+  /** Every app's requests, for the windows' arithmetic that does not depend on the app. */
+  private static Timeline timeline(Facts f) {
+    return f.timelines().all();
+  }
 
   /** The stretch of the run a window covers: {from, to}; null when it has not come (yet). */
   static long[] window(Window w, Facts f) {
@@ -33,7 +38,7 @@ final class Verdicts {
           to = from + fault.lasts().toNanos();
         } else {
           double r = f.recoveryNanos()[w.fault() - 1];
-          to = Double.isNaN(r) ? end : from + Math.max((long) r, f.timeline().bucketNanos());
+          to = Double.isNaN(r) ? end : from + Math.max((long) r, timeline(f).bucketNanos());
         }
         yield from >= end ? null : new long[] {from, Math.min(to, end)};
       }
@@ -67,7 +72,7 @@ final class Verdicts {
     if (w == null) {
       return Double.NaN;
     }
-    Timeline.Slice s = f.timeline().slice(w[0], w[1]);
+    Timeline.Slice s = f.timelines().of(e.app()).slice(w[0], w[1]);
     return switch (e.metric()) {
       case ERROR_RATE -> s.errorRate();
       case P50 -> s.latency(50);

@@ -123,20 +123,20 @@ class ArithmeticTest {
       """, "w.yaml", null);
 
   /** 10 requests a second; maintenance (H80) from 10 s to 20 s; a slow stretch from 30 s until 33 s. */
-  private static Timeline traffic() {
-    Timeline t = new Timeline(60 * S);
+  private static Timelines traffic() {
+    Timelines t = new Timelines(60 * S, List.of("shop", "other"));
     for (int i = 0; i < 600; i++) {
       double at = i / 10.0;
       if (at >= 10 && at < 20) {
-        t.record(routerError(at, "H80", 1));
+        t.record("shop", routerError(at, "H80", 1));
       } else {
-        t.record(ok(at, at >= 30 && at < 33 ? 900 : 20));
+        t.record("shop", ok(at, at >= 30 && at < 33 ? 900 : 20));
       }
     }
     return t;
   }
 
-  private static Verdicts.Facts facts(Timeline t, long now, double[] recovery) {
+  private static Verdicts.Facts facts(Timelines t, long now, double[] recovery) {
     return new Verdicts.Facts(t, SCENARIO, now, new long[] {10 * S, 30 * S}, recovery, 0);
   }
 
@@ -175,6 +175,28 @@ class ArithmeticTest {
   }
 
   @Test
+  void anExpectationAboutOneAppMeasuresThatAppsRequestsOnly() {
+    Timelines t = traffic();
+    for (int i = 0; i < 100; i++) {
+      t.record("other", routerError(i / 10.0 + 40, "H12", 5000));
+    }
+    Scenario s = ScenarioParser.parse("""
+        duration: 60s
+        apps: {shop: {formation: {web: 2}}, other: {formation: {web: 2}}}
+        expect:
+          - {metric: responses, code: H12, app: shop, below: 1}
+          - {metric: responses, code: H12, app: other, above: 99}
+          - {metric: responses, code: H12, above: 99}
+          - {metric: p99-latency, from: 40s, to: 50s, app: shop, below: 100ms}
+        """, "p.yaml", null);
+    Verdicts.Facts f = new Verdicts.Facts(t, s, 60 * S, new long[0], new double[0], 0);
+    for (Scenario.Expectation e : s.expectations()) {
+      assertTrue(Verdicts.judge(e, f).met(), e::describe);
+    }
+    assertEquals("responses H12 of shop over the whole run below 1", s.expectations().get(0).describe());
+  }
+
+  @Test
   void anExpectationWithNothingToMeasureIsNotMet() {
     Verdicts.Facts f = facts(traffic(), 60 * S, new double[] {0, Double.NaN});
     ScenarioResult.ExpectationResult recovery = Verdicts.judge(SCENARIO.expectations().get(4), f);
@@ -183,14 +205,14 @@ class ArithmeticTest {
     ScenarioResult.ExpectationResult after = Verdicts.judge(SCENARIO.expectations().get(3), f);
     assertFalse(after.met());
     assertTrue(after.detail().contains("never came"), after.detail());
-    ScenarioResult.ExpectationResult empty = Verdicts.judge(SCENARIO.expectations().get(0), facts(new Timeline(60 * S), 60 * S, new double[] {0, 0}));
+    ScenarioResult.ExpectationResult empty = Verdicts.judge(SCENARIO.expectations().get(0), facts(new Timelines(60 * S, List.of("shop")), 60 * S, new double[] {0, 0}));
     assertFalse(empty.met(), "no request at all is no pass");
   }
 
   @Test
   void whileTheRunGoesOnAGrowingCountFailsAsSoonAsItIsPastItsBound() {
-    Timeline t = traffic();
-    t.record(new Timeline.Outcome(5 * S, Timeline.Kind.LOST, 0, "lost", 45 * S));
+    Timelines t = traffic();
+    t.record("shop", new Timeline.Outcome(5 * S, Timeline.Kind.LOST, 0, "lost", 45 * S));
     Verdicts.Facts at25 = facts(t, 25 * S, new double[] {0, Double.NaN});
     assertEquals("failed", Verdicts.provisional(SCENARIO.expectations().get(6), at25), "one lost request is one too many, for good");
     assertEquals("pending", Verdicts.provisional(SCENARIO.expectations().get(0), at25), "a rate over the whole run is open until the end");
@@ -205,7 +227,7 @@ class ArithmeticTest {
         abort:
           - {metric: error-rate, over: 5s, above: 50%}
         """, "a.yaml", null);
-    Timeline t = traffic();
+    Timelines t = traffic();
     Scenario.Expectation abort = s.abort().get(0);
     assertTrue(Verdicts.holds(abort, new Verdicts.Facts(t, s, 15 * S, new long[0], new double[0], 0)), "10-15 s: all H80");
     assertFalse(Verdicts.holds(abort, new Verdicts.Facts(t, s, 9 * S, new long[0], new double[0], 0)));
