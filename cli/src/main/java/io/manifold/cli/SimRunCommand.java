@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "Runs a routing study from a YAML file: every combination of its compare: values, each replicated,"
           + " then prints a table and writes results.csv, summary.csv, report.html (and trace.csv if asked) to --out.",
       "",
-      "Examples: scenarios/library/random-routing-debate.yaml, scenarios/library/load-sweep-n10.yaml."
+      "Examples: scenarios/library/studies/random-routing-debate.yaml, scenarios/library/studies/load-sweep-n10.yaml."
     })
 final class SimRunCommand implements Callable<Integer>, InvalidInputExitsTwo {
 

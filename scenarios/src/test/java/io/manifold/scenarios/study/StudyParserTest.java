@@ -173,7 +173,7 @@ class StudyParserTest {
 
   @Test
   void everyStudyOfTheLibraryIsValid() throws Exception {
-    Path library = Path.of(System.getProperty("manifold.repo", "..")).resolve("scenarios/library");
+    Path library = Path.of(System.getProperty("manifold.repo", "..")).resolve("scenarios/library/studies");
     List<Path> files;
     try (Stream<Path> s = Files.list(library)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
