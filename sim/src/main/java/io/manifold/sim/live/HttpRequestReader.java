@@ -18,7 +18,12 @@ final class HttpRequestReader {
   static final int MAX_LINE = 4096;
 
   /** What a synthetic app looks at in a request. */
-  record Head(String method, String target, boolean keepAlive, String service) {}
+  /**
+   * @param service {@code X-Manifold-Service}: the request's service time, or null
+   * @param draw {@code X-Manifold-Draw}: a seed for the request's own draw from the dyno's service
+   *     distribution, or null
+   */
+  record Head(String method, String target, boolean keepAlive, String service, String draw) {}
 
   /** A request the app cannot read: answered with {@code status} and the connection closed. */
   static final class BadRequest extends Exception {
@@ -145,6 +150,7 @@ final class HttpRequestReader {
     boolean close = false;
     boolean keepAlive = false;
     String service = null;
+    String draw = null;
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i];
       int colon = line.indexOf(':');
@@ -180,11 +186,12 @@ final class HttpRequestReader {
           }
         }
         case "x-manifold-service" -> service = value;
+        case "x-manifold-draw" -> draw = value;
         default -> { }
       }
     }
     boolean persistent = version.equals("HTTP/1.1") ? !close : keepAlive && !close;
-    head = new Head(requestLine[0], requestLine[1], persistent, service);
+    head = new Head(requestLine[0], requestLine[1], persistent, service, draw);
     if (chunked) {
       phase = Phase.CHUNK_SIZE;
     } else if (contentLength > 0) {

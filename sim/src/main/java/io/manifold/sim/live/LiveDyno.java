@@ -210,6 +210,15 @@ final class LiveDyno implements DynoRuntime.Running {
         c.respond(400, "X-Manifold-Service: " + e.getMessage() + "\n", false, dynoHeader(), head);
         return;
       }
+    } else if (head.draw() != null) {
+      // the request brings its randomness, the dyno its model: the same request takes the same
+      // time on any dyno of one release, and a new SYNTHETIC_SERVICE still changes it
+      try {
+        demand = Math.max(0, Math.round(config.service().sample(new java.util.SplittableRandom(Long.parseLong(head.draw())))));
+      } catch (NumberFormatException e) {
+        c.respond(400, "X-Manifold-Draw: expected a whole number (64-bit) but found '" + head.draw() + "'\n", false, dynoHeader(), head);
+        return;
+      }
     }
     Pending p = new Pending(c, head, System.nanoTime(), demand);
     if (inService.size() < config.concurrency()) {

@@ -35,7 +35,10 @@ import java.util.concurrent.Executors;
  *
  * <p>Random draws: each launch gets its own streams, from {@code SYNTHETIC_SEED}, the app, the dyno
  * and the how-many-th launch of that dyno on this runtime it is; a request that brings its service
- * time ({@code X-Manifold-Service}) draws none.
+ * time ({@code X-Manifold-Service}) draws none, and one that brings a draw ({@code X-Manifold-Draw},
+ * a 64-bit seed) is served for as long as that draw from the dyno's own service distribution
+ * says: the load generator's way of giving every request the same time on any dyno, while a
+ * config change of {@code SYNTHETIC_SERVICE} still takes effect.
  */
 public final class LiveSyntheticRuntime implements DynoRuntime, AutoCloseable {
   private final String host;

@@ -99,6 +99,21 @@ class LiveSyntheticHttpTest {
   }
 
   @Test
+  void aRequestsOwnDrawGivesItTheSameServiceTimeOnEveryDynoOfOneModelAndAnotherUnderAnotherModel() {
+    int a = bound(launch("draw", "web.1", Map.of("SYNTHETIC_SERVICE", "exponential(mean=2ms)")));
+    int b = bound(launch("draw", "web.2", Map.of("SYNTHETIC_SERVICE", "exponential(mean=2ms)")));
+    int slow = bound(launch("draw", "web.3", Map.of("SYNTHETIC_SERVICE", "exponential(mean=20ms)")));
+    String request = "GET / HTTP/1.1\r\nHost: x\r\nX-Manifold-Draw: 8675309\r\nConnection: close\r\n\r\n";
+    String onA = RawHttp.exchange(a, request).header("X-Manifold-Service");
+    assertEquals(onA, RawHttp.exchange(b, request).header("X-Manifold-Service"), "one draw, one model: one service time");
+    assertEquals(onA, RawHttp.exchange(a, request).header("X-Manifold-Service"));
+    long fast = Long.parseLong(onA.replace("ns", ""));
+    long tenTimes = Long.parseLong(RawHttp.exchange(slow, request).header("X-Manifold-Service").replace("ns", ""));
+    assertEquals(10.0 * fast, tenTimes, 10, "the same draw through a mean ten times longer (to the rounded nanosecond)");
+    assertEquals(400, RawHttp.exchange(a, "GET / HTTP/1.1\r\nX-Manifold-Draw: soon\r\n\r\n").status());
+  }
+
+  @Test
   void aMalformedRequestIsAnswered400AndItsConnectionClosed() {
     int port = bound(launch("bad", "web.1", Map.of()));
     Answer a = RawHttp.exchange(port, "NONSENSE\r\n\r\n");

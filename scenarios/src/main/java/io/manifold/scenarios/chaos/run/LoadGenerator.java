@@ -3,7 +3,6 @@ package io.manifold.scenarios.chaos.run;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.scenarios.chaos.Scenario;
-import io.manifold.sim.dist.Distribution;
 import io.manifold.sim.random.RandomStreams;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -36,8 +35,10 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  *
  * <p>Open-loop loads follow an {@link ArrivalSchedule} drawn from the seed; closed-loop users
  * send, wait for the answer, think (a seeded draw) and send again. A synthetic app's request
- * carries its service time ({@link #SERVICE_HEADER}), drawn here from the seed, so a request takes
- * as long whichever dyno serves it. Requests go to the routers in turn (or to those of
+ * carries its own draw ({@link #DRAW_HEADER}, a seed from the run's seed) which the dyno maps
+ * through its service distribution, so a request takes as long whichever dyno serves it, and a
+ * config change of the distribution still shows; a replayed request with a service time in its
+ * trace carries that time ({@link #SERVICE_HEADER}). Requests go to the routers in turn (or to those of
  * {@code via}), skipping nodes that are down, as a load balancer in front of Heroku's routers
  * would.
  *
@@ -48,6 +49,8 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  */
 public final class LoadGenerator implements AutoCloseable {
   public static final String SERVICE_HEADER = "X-Manifold-Service";
+  /** A seed for the request's draw from the synthetic dyno's own service distribution. */
+  public static final String DRAW_HEADER = "X-Manifold-Draw";
   public static final int MAX_OPEN = 10_000;
   static final int CONNECTIONS_PER_ROUTER = 1024;
   static final Duration ANSWER_MARGIN = Duration.ofSeconds(15);
@@ -147,7 +150,7 @@ public final class LoadGenerator implements AutoCloseable {
     for (int i = 0; i < scenario.load().size(); i++) {
       Scenario.LoadDef load = scenario.load().get(i);
       String name = "load/" + i;
-      Distribution service = serviceOf(load.app());
+      boolean service = synthetic(load.app());
       if (load.arrivals() instanceof Scenario.Open o) {
         sources.add(new Source(i, load, new ArrivalSchedule(o, load.duration().toNanos(), streams.stream(name + "/arrivals")),
             null, service, streams.stream(name + "/service")));
@@ -166,9 +169,16 @@ public final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  private Distribution serviceOf(String app) {
-    Scenario.AppDef def = scenario.apps().get(app);
-    return def.synthetic() && def.service() != null ? def.service().time() : null;
+  private boolean synthetic(String app) {
+    return scenario.apps().get(app).synthetic();
+  }
+
+  /** What a request brings for its service time: a header and its value. */
+  private record Demand(String header, String value) {}
+
+  /** A synthetic app's request gets a draw of its own; others nothing. */
+  private static Demand draw(boolean synthetic, SplittableRandom random) {
+    return synthetic ? new Demand(DRAW_HEADER, Long.toString(random.nextLong())) : null;
   }
 
   /** One open-loop or replayed load: its next request, drawn ahead. */
@@ -177,14 +187,14 @@ public final class LoadGenerator implements AutoCloseable {
     final Scenario.LoadDef load;
     final ArrivalSchedule schedule;
     final Scenario.Replay replay;
-    final Distribution service;
+    final boolean service;
     final SplittableRandom serviceRandom;
     final long startNanos;
     int row;
     long nextDue;
-    long nextService;
+    Demand nextDemand;
 
-    Source(int index, Scenario.LoadDef load, ArrivalSchedule schedule, Scenario.Replay replay, Distribution service,
+    Source(int index, Scenario.LoadDef load, ArrivalSchedule schedule, Scenario.Replay replay, boolean service,
         SplittableRandom serviceRandom) {
       this.index = index;
       this.load = load;
@@ -209,13 +219,10 @@ public final class LoadGenerator implements AutoCloseable {
       } else {
         at = -1;
       }
-      if (at >= 0 && svc < 0 && service != null) {
-        svc = Math.max(0, Math.round(service.sample(serviceRandom)));
-      }
       nextDue = at < 0 ? -1 : startNanos + at;
-      nextService = svc;
+      nextDemand = at < 0 ? null : svc >= 0 ? new Demand(SERVICE_HEADER, svc + "ns") : draw(service, serviceRandom);
       if (at >= 0) {
-        digest(index, nextDue, svc);
+        digest(index, nextDue, nextDemand);
       }
     }
   }
@@ -236,12 +243,12 @@ public final class LoadGenerator implements AutoCloseable {
         LockSupport.parkNanos(Math.min(wait, 50_000_000L));
         continue;
       }
-      send(next.load, next.nextDue, next.nextService, null);
+      send(next.load, next.nextDue, next.nextDemand, null);
       next.advance();
     }
   }
 
-  private void startUser(int index, Scenario.LoadDef load, Scenario.Closed closed, int user, Distribution service) {
+  private void startUser(int index, Scenario.LoadDef load, Scenario.Closed closed, int user, boolean service) {
     SplittableRandom think = streams.stream("load/" + index + "/user/" + user + "/think");
     SplittableRandom svc = streams.stream("load/" + index + "/user/" + user + "/service");
     long end = load.start().plus(load.duration()).toNanos();
@@ -253,8 +260,7 @@ public final class LoadGenerator implements AutoCloseable {
       if (!sending.get() || due >= end) {
         return;
       }
-      long s = service == null ? -1 : Math.max(0, Math.round(service.sample(svc)));
-      send(load, due, s, () -> {
+      send(load, due, draw(service, svc), () -> {
         long pause = Math.max(0, Math.round(closed.think().sample(think)));
         if (sending.get()) {
           timers.schedule(turn[0], pause, TimeUnit.NANOSECONDS);
@@ -264,13 +270,16 @@ public final class LoadGenerator implements AutoCloseable {
     timers.schedule(turn[0], Math.max(0, first - (System.nanoTime() - t0)), TimeUnit.NANOSECONDS);
   }
 
-  private synchronized void digest(int load, long due, long service) {
-    ByteBuffer b = ByteBuffer.allocate(20);
-    b.putInt(load).putLong(due).putLong(service);
+  private synchronized void digest(int load, long due, Demand demand) {
+    ByteBuffer b = ByteBuffer.allocate(12);
+    b.putInt(load).putLong(due);
     inputs.update(b.array());
+    if (demand != null) {
+      inputs.update(demand.value().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
   }
 
-  private void send(Scenario.LoadDef load, long due, long service, Runnable then) {
+  private void send(Scenario.LoadDef load, long due, Demand demand, Runnable then) {
     long now = System.nanoTime() - t0;
     maxLateness.accumulateAndGet(now - due, Math::max);
     int port = routers.port(load.via(), turns.getAndIncrement());
@@ -289,8 +298,8 @@ public final class LoadGenerator implements AutoCloseable {
     HttpRequest request = HttpRequest.GET("http://127.0.0.1:" + port + load.path())
         .addHeader(Host.create(load.app() + "." + domain))
         .addHeader(RawHeader.create("X-Request-Id", String.format("manifold-scenario-%012d", o.id())));
-    if (service >= 0) {
-      request = request.addHeader(RawHeader.create(SERVICE_HEADER, service + "ns"));
+    if (demand != null) {
+      request = request.addHeader(RawHeader.create(demand.header(), demand.value()));
     }
     timers.schedule(() -> end(o.app(), o, due, Timeline.Kind.LOST, 0, "lost", System.nanoTime() - t0, then), answerNanos, TimeUnit.NANOSECONDS);
     Http.get(system).singleRequest(request).whenComplete((response, failure) -> {
@@ -404,7 +413,7 @@ public final class LoadGenerator implements AutoCloseable {
     return Duration.ofNanos(Math.max(0, maxLateness.get()));
   }
 
-  /** A digest of every drawn input (arrival times and service times of the open-loop and replayed loads). */
+  /** A digest of every drawn input: arrival times and service draws of the open-loop and replayed loads. */
   public synchronized String inputsDigest() {
     try {
       MessageDigest copy = (MessageDigest) inputs.clone();

@@ -92,6 +92,19 @@ public final class ScenarioRunner {
   private volatile String consoleUrl;
 
   private final Path reportsDir;
+  private final Settings settings;
+
+  /**
+   * How the runner's manifold is set up beyond the scenario: Manifold config over the runner's
+   * own (a shorter memory check, say, in tests), and how long apps get to be up before t = 0.
+   */
+  public record Settings(Map<String, Object> config, Duration formationTimeout) {
+    public static final Settings DEFAULT = new Settings(Map.of(), FORMATION_TIMEOUT);
+
+    public Settings {
+      config = Map.copyOf(config);
+    }
+  }
 
   public ScenarioRunner(Scenario scenario, Listener listener) {
     this(scenario, listener, null);
@@ -102,6 +115,11 @@ public final class ScenarioRunner {
    *     them and show this one live; null for none
    */
   public ScenarioRunner(Scenario scenario, Listener listener, Path reportsDir) {
+    this(scenario, listener, reportsDir, Settings.DEFAULT);
+  }
+
+  public ScenarioRunner(Scenario scenario, Listener listener, Path reportsDir, Settings settings) {
+    this.settings = settings;
     this.scenario = scenario;
     this.listener = listener;
     this.reportsDir = reportsDir;
@@ -202,7 +220,8 @@ public final class ScenarioRunner {
         problem = "cancelled";
       }
       listener.line("Load over; waiting for the last answers (at most " + ScenarioText.duration(scenario.router().timeout().plus(LoadGenerator.ANSWER_MARGIN)) + ") ...");
-      load.awaitAnswers(scenario.router().timeout().plus(LoadGenerator.ANSWER_MARGIN).plusSeconds(1));
+      // a cancelled run (Ctrl-C) does not wait for its last answers: the person wants it to stop
+      load.awaitAnswers(cancelled ? Duration.ofSeconds(2) : scenario.router().timeout().plus(LoadGenerator.ANSWER_MARGIN).plusSeconds(1));
     } catch (Cancelled e) {
       problem = "cancelled";
     } catch (InterruptedException e) {
@@ -253,11 +272,11 @@ public final class ScenarioRunner {
   }
 
   private void awaitFormations(FormationWatch watch) throws InterruptedException {
-    long deadline = System.nanoTime() + FORMATION_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + settings.formationTimeout().toNanos();
     FormationWatch.Sample s = watch.sample();
     while (!s.whole()) {
       if (System.nanoTime() > deadline || cancelled) {
-        StringBuilder b = new StringBuilder("the apps' formations were not up within " + FORMATION_TIMEOUT.toSeconds() + " s:");
+        StringBuilder b = new StringBuilder("the apps' formations were not up within " + settings.formationTimeout().toSeconds() + " s:");
         s.apps().forEach((app, a) -> b.append(' ').append(app).append(' ').append(a.upCount()).append('/').append(a.wantedCount()).append(" up"));
         if (cancelled) {
           throw new Cancelled();
@@ -347,7 +366,9 @@ public final class ScenarioRunner {
 
   private ScenarioResult result(Instant startedAt, Timelines timelines, LoadGenerator load, FaultInjector faults,
       FormationWatch watch, LogCounts logs, String problem, String abortedBy, double abortedAt) {
-    List<FaultInjector.FaultRecord> records = faults == null ? List.of() : faults.records();
+    // a run that failed before its faults were scheduled still judges them: none fired
+    List<FaultInjector.FaultRecord> records = faults != null ? faults.records()
+        : scenario.faults().stream().map(FaultInjector.FaultRecord::new).toList();
     Timeline timeline = timelines.all();
     Verdicts.Facts facts = new Verdicts.Facts(timelines, scenario, load == null ? 0 : load.nanosSinceStart(), firedOf(records),
         watch == null ? nans(records.size()) : Recoveries.of(records, watch.samples()), logs.dropped());
@@ -434,6 +455,7 @@ public final class ScenarioRunner {
     if (reportsDir != null) {
       c.put("manifold.scenarios.reports-dir", reportsDir.toString());
     }
+    c.putAll(settings.config());
     scenario.apps().values().forEach(app -> {
       if (app.policy() != null) {
         c.put("manifold.router.app-policies.\"" + app.name() + "\"", app.policy());
