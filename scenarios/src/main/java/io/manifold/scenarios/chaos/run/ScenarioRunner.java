@@ -202,7 +202,9 @@ public final class ScenarioRunner {
         logs.read(manifold);
         Verdicts.Facts facts = facts(timelines, running, injector, w, logs);
         progress(second, running, latest);
-        listener.live(live("running", running, timeline, injector, w, facts));
+        LiveState state = live("running", running, timeline, injector, w, facts);
+        listener.live(state);
+        tellFailures(state, facts, running.elapsedSeconds());
         for (Scenario.Expectation a : scenario.abort()) {
           if (Verdicts.holds(a, facts)) {
             abortedBy = a.describe();
@@ -302,6 +304,18 @@ public final class ScenarioRunner {
       listener.line(String.format(Locale.ROOT, "%5ds  sent %d  answered %d  errors %d (%s)  open %d  dynos up %d/%d",
           second, load.sent(), ended, load.errors(), ended == 0 ? "-" : ScenarioText.percent((double) load.errors() / ended),
           load.openNow(), up, wanted));
+    }
+  }
+
+  /** Expectations that can no longer be met, said once, as soon as that is known. */
+  private final java.util.Set<Integer> toldFailed = new java.util.HashSet<>();
+
+  private void tellFailures(LiveState state, Verdicts.Facts facts, double elapsed) {
+    for (Scenario.Expectation e : scenario.expectations()) {
+      if ("failed".equals(state.expectations().get(e.index())) && toldFailed.add(e.index())) {
+        listener.line(String.format(Locale.ROOT, "%5.1fs  expectation %d not met: %s (measured %s)", elapsed, e.index(), e.describe(),
+            ScenarioText.value(e.metric().unit, Verdicts.measure(e, facts))));
+      }
     }
   }
 
