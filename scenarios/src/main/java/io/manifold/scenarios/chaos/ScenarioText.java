@@ -9,7 +9,7 @@ public final class ScenarioText {
   private ScenarioText() {}
 
   public static String duration(Duration d) {
-    return d == null ? "-" : Units.format(d.toNanos());
+    return d == null ? "-" : d.isZero() ? "0s" : Units.format(d.toNanos());
   }
 
   public static String nanos(double nanos) {
