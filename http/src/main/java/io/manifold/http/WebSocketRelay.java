@@ -57,7 +57,7 @@ final class WebSocketRelay {
         Optional.empty(), p.webSocketClient, p.clientLog, p.materializer);
 
     call.armH12();
-    pending.first().whenComplete((reply, failure) -> {
+    pending.first().whenCompleteAsync((reply, failure) -> {
       if (failure != null) {
         Failures.Cause cause = Failures.classify(failure, ex);
         route.finished();
@@ -97,7 +97,7 @@ final class WebSocketRelay {
           .join(bridge)
           .watchTermination((m, done) -> {
             running.set(true);
-            done.whenComplete((d, e) -> release.run());
+            done.whenCompleteAsync((d, e) -> release.run(), SameThread.INSTANCE);
             return m;
           });
       // after the 101 the connection's request side ends by design, which looks like a client
@@ -111,6 +111,6 @@ final class WebSocketRelay {
       ex.answer.complete(reply.chosenSubprotocol()
           .map(sub -> upgrade.handleMessagesWith(clientSide, sub))
           .orElseGet(() -> upgrade.handleMessagesWith(clientSide)));
-    });
+    }, SameThread.INSTANCE);
   }
 }
