@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +21,6 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -27,7 +28,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 import scala.concurrent.ExecutionContextExecutor;
 
@@ -41,8 +41,7 @@ final class Proxy {
   final RouterSettings settings;
   final RoutingTable table;
   final Http http;
-  final HttpsConnectionContext https;
-  final ConnectionPoolSettings pool;
+  final ClientConnectionSettings dynoClient;
   final ClientConnectionSettings webSocketClient;
   final Materializer materializer;
   final org.apache.pekko.actor.typed.Scheduler scheduler;
@@ -51,15 +50,16 @@ final class Proxy {
   final Outcomes outcomes;
   final BootQueue bootQueue;
   private final RouterMetrics metrics;
+  /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
+  private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
 
-  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ConnectionPoolSettings pool,
+  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
       ClientConnectionSettings webSocketClient, RouterMetrics metrics) {
     this.settings = settings;
     this.table = table;
     this.http = Http.get(system);
-    this.https = http.defaultClientHttpsContext();
-    this.pool = pool;
+    this.dynoClient = dynoClient;
     this.webSocketClient = webSocketClient;
     this.materializer = Materializer.matFromSystem(system);
     this.scheduler = system.scheduler();
@@ -88,7 +88,29 @@ final class Proxy {
       watchTable(now);
       table.all().values().forEach(r -> r.backlog().drain(null));
       before.stream().filter(app -> !now.contains(app)).forEach(metrics::forget);
+      connections.entrySet().removeIf(e -> {
+        if (e.getKey().retired()) {
+          e.getValue().close();
+          return true;
+        }
+        return false;
+      });
     }, (Executor) executor);
+  }
+
+  /** The router's connections to {@code route}'s dyno. */
+  DynoConnections connections(Route route) {
+    DynoConnections c = connections.get(route);
+    if (c == null) {
+      c = connections.computeIfAbsent(route, r -> new DynoConnections(http, r.endpoint(), dynoClient, materializer,
+          settings.maxConnectionsPerDyno()));
+      if (route.retired()) {
+        // it left the table while we looked; the table watch may already have passed it
+        connections.remove(route, c);
+        c.close();
+      }
+    }
+    return c;
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request, ClientConnection connection) {

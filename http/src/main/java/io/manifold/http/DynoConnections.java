@@ -1,0 +1,205 @@
+package io.manifold.http;
+
+import io.manifold.core.dyno.Endpoint;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * This router's keep-alive connections to one dyno, as Heroku's Router 2.0 keeps them. A
+ * connection carries one request at a time and goes back to the idle ones once its response has
+ * been read to the end; a connection that stays unused for {@code dyno-keep-alive} (90 s) is
+ * closed by Pekko's idle time-out. A request holds a connection only while it holds a slot on the
+ * dyno (and gives the connection back before the slot), so there are never more connections than
+ * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
+ *
+ * <p>Each connection is one stream of its own: a queue of requests into Pekko's client connection
+ * flow, responses out into the request's future. This is Pekko's host connection pool without the
+ * pool's own stream in the middle, which cost every request two more actor hops (into the pool
+ * and back out) for queueing and retries that the router does not want: its slots already bound
+ * the requests per dyno, and it never resends a request a dyno may have seen.
+ */
+final class DynoConnections {
+  /** What a dyno connection fails its request with when it closes before the response (H13). */
+  static final class ClosedWithoutResponse extends IllegalStateException {
+    ClosedWithoutResponse(Throwable cause) {
+      super("the dyno's connection closed without a response", cause);
+    }
+  }
+
+  private final Flow<HttpRequest, HttpResponse, ?> connect;
+  private final Materializer materializer;
+  private final int max;
+  private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private volatile boolean closed;
+
+  DynoConnections(Http http, Endpoint endpoint, ClientConnectionSettings settings, Materializer materializer, int max) {
+    this.connect = http.connectionTo(endpoint.host()).toPort(endpoint.port()).withClientConnectionSettings(settings).http();
+    this.materializer = materializer;
+    this.max = max;
+  }
+
+  /**
+   * Sends {@code request} on an idle connection, or on a new one. The lease's
+   * {@link Lease#response()} completes with the response head, or fails (connection refused or
+   * timed out, closed without a response, a response Pekko cannot parse, or more connections than
+   * {@code max}). The lease must end with {@link Lease#release()} once the response has been read
+   * to its end, or with {@link Lease#abort()}.
+   */
+  Lease send(HttpRequest request) {
+    // an idle connection may have been closed by the dyno a moment ago: the request was not
+    // taken, so another connection may carry it (a bounded number of tries)
+    for (int tries = 0; tries < 4; tries++) {
+      Connection c = idle.pollFirst();
+      if (c == null) {
+        break;
+      }
+      Lease lease = c.offer(request);
+      if (lease != null) {
+        return lease;
+      }
+    }
+    if (open.incrementAndGet() > max) {
+      open.decrementAndGet();
+      return new Lease(null, CompletableFuture.failedFuture(
+          new BufferOverflowException("more than " + max + " connections to one dyno")));
+    }
+    Lease lease = new Connection().offer(request);
+    return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(new ClosedWithoutResponse(null)));
+  }
+
+  /**
+   * The dyno left the table: its idle connections close now, the busy ones when their response is
+   * over. A request that raced with the dyno's leaving still gets a connection of its own.
+   */
+  void close() {
+    closed = true;
+    for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+      c.close();
+    }
+  }
+
+  /** Connections open now (idle or busy). */
+  int open() {
+    return open.get();
+  }
+
+  /** One request's use of a connection. */
+  static final class Lease {
+    private final Connection connection;
+    private final CompletableFuture<HttpResponse> response;
+    private final AtomicBoolean over = new AtomicBoolean();
+
+    private Lease(Connection connection, CompletableFuture<HttpResponse> response) {
+      this.connection = connection;
+      this.response = response;
+    }
+
+    /** The response head, or why there is none. */
+    CompletionStage<HttpResponse> response() {
+      return response;
+    }
+
+    /** The response has been read to its end: the connection may carry the next request. */
+    void release() {
+      if (over.compareAndSet(false, true) && connection != null) {
+        connection.release();
+      }
+    }
+
+    /**
+     * The exchange broke off, or the router gives up on the dyno's answer: the connection closes
+     * (its request, if still waiting, fails) and carries nothing more. Does nothing once the lease
+     * is over, when the connection may already carry another request.
+     */
+    void abort() {
+      if (over.compareAndSet(false, true) && connection != null) {
+        connection.abort();
+      }
+    }
+  }
+
+  /** One keep-alive connection to the dyno. */
+  private final class Connection {
+    private final BoundedSourceQueue<HttpRequest> requests;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    /** The request on it now, or the last one. */
+    private volatile Lease current;
+
+    Connection() {
+      Pair<BoundedSourceQueue<HttpRequest>, CompletionStage<Done>> run = Source.<HttpRequest>queue(1)
+          .via(connect)
+          .toMat(Sink.foreach(this::answered), Keep.both())
+          .run(materializer);
+      this.requests = run.first();
+      run.second().whenCompleteAsync((done, failure) -> ended(failure), SameThread.INSTANCE);
+    }
+
+    /** The request's lease; null when the connection had ended, so that the request was not sent on it. */
+    Lease offer(HttpRequest request) {
+      Lease lease = new Lease(this, new CompletableFuture<>());
+      current = lease;
+      if (ended.get() || requests.offer(request) != QueueOfferResult.enqueued()) {
+        return null;
+      }
+      if (ended.get()) {
+        // it ended as the request went in: whether the dyno saw it is unknown, so no other dyno
+        // gets it (H13); ended() may have failed it too, which does no harm
+        lease.response.completeExceptionally(new ClosedWithoutResponse(null));
+      }
+      return lease;
+    }
+
+    void release() {
+      if (ended.get() || closed) {
+        close();
+      } else {
+        idle.addFirst(this); // most recently used first, so that few connections stay warm
+      }
+    }
+
+    void abort() {
+      if (!ended.get()) {
+        requests.fail(new ClosedWithoutResponse(null));
+      }
+    }
+
+    void close() {
+      if (!ended.get()) {
+        requests.complete();
+      }
+    }
+
+    private void answered(HttpResponse response) {
+      current.response.complete(response);
+    }
+
+    private void ended(Throwable failure) {
+      if (ended.compareAndSet(false, true)) {
+        open.decrementAndGet();
+        idle.remove(this);
+        Lease lease = current;
+        if (lease != null) {
+          lease.response.completeExceptionally(failure != null ? failure : new ClosedWithoutResponse(null));
+        }
+      }
+    }
+  }
+}
