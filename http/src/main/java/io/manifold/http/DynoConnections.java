@@ -81,8 +81,10 @@ final class DynoConnections {
       return new Lease(null, CompletableFuture.failedFuture(
           new BufferOverflowException("more than " + max + " connections to one dyno")));
     }
-    Lease lease = new Connection().offer(request);
-    return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(new ClosedWithoutResponse(null)));
+    Connection fresh = new Connection();
+    Lease lease = fresh.offer(request);
+    // a connection that failed before the request went in (refused at once) fails it with its cause
+    return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(fresh.why()));
   }
 
   /**
@@ -140,6 +142,8 @@ final class DynoConnections {
   private final class Connection {
     private final BoundedSourceQueue<HttpRequest> requests;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Why it ended, once it has. */
+    private volatile Throwable failure;
     /** The request on it now, or the last one. */
     private volatile Lease current;
 
@@ -161,10 +165,16 @@ final class DynoConnections {
       }
       if (ended.get()) {
         // it ended as the request went in: whether the dyno saw it is unknown, so no other dyno
-        // gets it (H13); ended() may have failed it too, which does no harm
-        lease.response.completeExceptionally(new ClosedWithoutResponse(null));
+        // gets it (H13, unless the connection was never made); ended() may have failed it too
+        lease.response.completeExceptionally(why());
       }
       return lease;
+    }
+
+    /** Why the connection ended (or will have: a connection that closes without a word did so). */
+    Throwable why() {
+      Throwable f = failure;
+      return f != null ? f : new ClosedWithoutResponse(null);
     }
 
     void release() {
@@ -191,13 +201,14 @@ final class DynoConnections {
       current.response.complete(response);
     }
 
-    private void ended(Throwable failure) {
+    private void ended(Throwable cause) {
+      this.failure = cause;
       if (ended.compareAndSet(false, true)) {
         open.decrementAndGet();
         idle.remove(this);
         Lease lease = current;
         if (lease != null) {
-          lease.response.completeExceptionally(failure != null ? failure : new ClosedWithoutResponse(null));
+          lease.response.completeExceptionally(why());
         }
       }
     }

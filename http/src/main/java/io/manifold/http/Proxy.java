@@ -116,8 +116,8 @@ final class Proxy {
   CompletionStage<HttpResponse> handle(HttpRequest request, ClientConnection connection) {
     String host = request.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
         .map(HttpHeader::value).orElse("");
-    String clientIp = request.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1");
+    String clientIp = connection.clientIp(() -> request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1"));
     String xff = request.getHeader("X-Forwarded-For").map(h -> h.value() + ", " + clientIp).orElse(clientIp);
     String requestId = RequestIds.pick(request.getHeader("X-Request-Id").map(HttpHeader::value).orElse(null));
     String query = request.getUri().rawQueryString().orElse(null);
