@@ -8,10 +8,8 @@ import io.manifold.core.routing.RoutingTable;
 import io.manifold.http.metrics.RouterMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
@@ -70,7 +68,7 @@ final class Proxy {
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
     metrics.bootQueue(bootQueue::waiting);
-    watchTable(Set.of());
+    watchTable(Map.of());
   }
 
   /** The port the front listens on, once bound (for {@code X-Forwarded-Port}). */
@@ -79,15 +77,27 @@ final class Proxy {
   }
 
   /**
-   * At each change of the table, dynos that came up take requests from their app's backlog, and
-   * the metrics of apps that are gone are dropped.
+   * At each change of the table: dynos that came up take requests from their app's backlog; the
+   * backlog of an app left without up dynos (or gone) is routed again at once; the metrics of apps
+   * that are gone are dropped, and the connections to dynos that left are closed.
    */
-  private void watchTable(Set<String> before) {
+  private void watchTable(Map<String, AppRoutes> before) {
     table.nextChange().thenRunAsync(() -> {
-      Set<String> now = new HashSet<>(table.apps());
+      Map<String, AppRoutes> now = table.all();
       watchTable(now);
-      table.all().values().forEach(r -> r.backlog().drain(null));
-      before.stream().filter(app -> !now.contains(app)).forEach(metrics::forget);
+      now.values().forEach(r -> {
+        if (r.up().isEmpty()) {
+          r.backlog().evictAll();
+        } else {
+          r.backlog().drain(null);
+        }
+      });
+      before.forEach((app, r) -> {
+        if (!now.containsKey(app)) {
+          r.backlog().evictAll();
+          metrics.forget(app);
+        }
+      });
       connections.entrySet().removeIf(e -> {
         if (e.getKey().retired()) {
           e.getValue().close();
@@ -265,6 +275,21 @@ final class Proxy {
           timer.cancel();
         }
         refuse(ex, HCode.H11, HCode.H11.status(), null); // Heroku: backlog too deep
+        return;
+      }
+      // the app may have lost its last up dyno between the caller's look and the join, before the
+      // table watch emptied the backlog: then this request is routed again by itself
+      AppRoutes now = table.routes(app);
+      if ((now == null || now.up().isEmpty()) && backlog.leave(this)) {
+        evicted();
+      }
+    }
+
+    @Override
+    public void evicted() {
+      if (done.compareAndSet(false, true)) {
+        timer.cancel();
+        dispatch(ex, app, true);
       }
     }
 

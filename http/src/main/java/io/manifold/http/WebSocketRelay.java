@@ -29,8 +29,12 @@ import org.reactivestreams.Subscriber;
  * does, and closes after Heroku's 55 s without a message either way.
  */
 final class WebSocketRelay {
+  /**
+   * Headers of the client's handshake that Pekko's WebSocket client makes itself for the dyno.
+   * The client's {@code Host} goes through as it is (Pekko would otherwise name the dyno's address).
+   */
   private static final java.util.Set<String> HANDSHAKE = java.util.Set.of(
-      "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
+      "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
       "sec-websocket-protocol");
 
   private WebSocketRelay() {}
