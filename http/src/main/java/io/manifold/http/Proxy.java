@@ -225,7 +225,7 @@ final class Proxy {
     return null;
   }
 
-  /** The request as the dyno gets it: Heroku's headers in, hop-by-hop headers out. */
+  /** The request as the dyno gets it: Heroku's headers in, hop-by-hop headers out, its target in origin form. */
   HttpRequest outgoing(Exchange ex) {
     HttpRequest in = ex.request;
     List<HttpHeader> headers = new ArrayList<>(16);
@@ -246,7 +246,9 @@ final class Proxy {
     headers.add(RawHeader.create("X-Forwarded-Port", Integer.toString(port)));
     headers.add(RawHeader.create("X-Request-Start", Long.toString(ex.receivedMillis)));
     headers.add(RawHeader.create("Via", via == null ? settings.via() : via + ", " + settings.via()));
-    return in.withHeaders(headers);
+    // origin form (path and query), as a request to a server is sent; Pekko's server gives the
+    // request its absolute URI, which a client connection would send as it is
+    return in.withHeaders(headers).withUri(in.getUri().toRelative());
   }
 
   /**

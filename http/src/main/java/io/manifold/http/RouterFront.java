@@ -75,7 +75,8 @@ public final class RouterFront {
    * off, and its idle time-out only closes connections that outlived every router timer. Bodies
    * stream through and are never held, so they need no size limit. Pekko's parser limits sit at
    * twice Heroku's so that the router sees a request over Heroku's limit and logs its H26 in the
-   * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers.
+   * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers. A HEAD
+   * request goes to the dyno as HEAD (Pekko would turn it into a GET and drop the body itself).
    */
   static Config serverConfig(RouterSettings s) {
     Duration longest = max(max(s.bootQueueTimeout(), s.requestTimeout()), s.idleTimeout()).plusSeconds(10);
@@ -86,6 +87,7 @@ public final class RouterFront {
           request-timeout = infinite
           idle-timeout = %dms
           pipelining-limit = 2
+          transparent-head-requests = off
           parsing {
             max-content-length = infinite
             max-uri-length = %d

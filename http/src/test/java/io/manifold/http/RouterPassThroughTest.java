@@ -19,8 +19,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,33 @@ class RouterPassThroughTest {
       assertEquals(1, h.routes().inFlight(), "an open socket holds its dyno slot");
     }
     FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot comes back when the socket closes");
+  }
+
+  @Test
+  void aWebSocketReachesTheDynoWithTheAppsHostAndTheSubprotocolTheDynoChose() throws Exception {
+    h.front(s -> s);
+    // the dyno speaks "chat" only, and first tells which Host its handshake named
+    wsBackend = Http.get(kit.system()).newServerAt("127.0.0.1", 0)
+        .bind(Directives.path("chat", () -> Directives.extractRequest(req -> Directives.handleWebSocketMessagesForProtocol(
+            Flow.of(Message.class).prepend(Source.single(TextMessage.create("host=" + req.getHeader("Host").get().value()))),
+            "chat"))))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    h.dyno("web.1", DynoState.UP, wsBackend.localAddress().getPort());
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET /chat HTTP/1.1\r\nHost: shop.localhost:" + h.port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Protocol: superchat, chat\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = readHead(s.getInputStream()).toLowerCase();
+      assertTrue(head.startsWith("http/1.1 101"), head);
+      assertTrue(head.contains("sec-websocket-protocol: chat\r\n"), head);
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      assertEquals("host=shop.localhost:" + h.port, readTextFrame(in), "the app's host, not the dyno's address");
+      writeTextFrame(out, "hello");
+      assertEquals("hello", readTextFrame(in));
+    }
   }
 
   @Test
