@@ -1,25 +1,38 @@
 package io.manifold.http;
 
 import io.manifold.core.dyno.Endpoint;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Host;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
+import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLSPlacebo;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
 
 /**
  * This router's keep-alive connections to one dyno, as Heroku's Router 2.0 keeps them. A
@@ -43,17 +56,34 @@ final class DynoConnections {
     }
   }
 
-  private final Flow<HttpRequest, HttpResponse, ?> connect;
+  private final BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> http;
+  private final Flow<ByteString, ByteString, ?> tcp;
+  private final int maxStatusLine;
   private final Materializer materializer;
   private final int max;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
 
-  DynoConnections(Http http, Endpoint endpoint, ClientConnectionSettings settings, Materializer materializer, int max) {
-    this.connect = http.connectionTo(endpoint.host()).toPort(endpoint.port()).withClientConnectionSettings(settings).http();
+  /**
+   * @param settings Pekko's client settings (parser limits, no User-Agent of the router's own)
+   * @param s the router's settings: the connect time-out, the keep-alive (an idle connection
+   *     closes after it), Heroku's status line limit (longer lines are left to Pekko's parser, H25)
+   */
+  @SuppressWarnings("unchecked")
+  DynoConnections(ActorSystem<?> system, Endpoint endpoint, ClientConnectionSettings settings, RouterSettings s,
+      LoggingAdapter log, Materializer materializer) {
+    // Pekko's connectionTo(..).http() taken apart, so that the router sees the bytes before the
+    // parser does (StatusLineCheck). TLSPlacebo's inbound SessionBytes are SslTlsInbound.
+    BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
+        (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>)
+            TLSPlacebo.getInstance();
+    this.http = Http.get(system).clientLayer(Host.create(endpoint.host(), endpoint.port()), settings, log).atop(plain);
+    this.tcp = Tcp.get(system).outgoingConnection(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
+        Optional.empty(), List.of(), true, Optional.of(s.connectTimeout()), Optional.of(s.dynoKeepAlive()));
+    this.maxStatusLine = s.maxResponseStatusLine();
     this.materializer = materializer;
-    this.max = max;
+    this.max = s.maxConnectionsPerDyno();
   }
 
   /**
@@ -141,6 +171,7 @@ final class DynoConnections {
   /** One keep-alive connection to the dyno. */
   private final class Connection {
     private final BoundedSourceQueue<HttpRequest> requests;
+    private final StatusLineCheck statusLine = new StatusLineCheck(maxStatusLine);
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Why it ended, once it has. */
     private volatile Throwable failure;
@@ -149,7 +180,7 @@ final class DynoConnections {
 
     Connection() {
       Pair<BoundedSourceQueue<HttpRequest>, CompletionStage<Done>> run = Source.<HttpRequest>queue(1)
-          .via(connect)
+          .via(http.join(tcp.via(statusLine)))
           .toMat(Sink.foreach(this::answered), Keep.both())
           .run(materializer);
       this.requests = run.first();
@@ -160,6 +191,7 @@ final class DynoConnections {
     Lease offer(HttpRequest request) {
       Lease lease = new Lease(this, new CompletableFuture<>());
       current = lease;
+      statusLine.expectResponse();
       if (ended.get() || requests.offer(request) != QueueOfferResult.enqueued()) {
         return null;
       }

@@ -36,6 +36,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * before it is on its way to a dyno.
  */
 final class Proxy {
+  final ActorSystem<?> system;
   final RouterSettings settings;
   final RoutingTable table;
   final Http http;
@@ -54,6 +55,7 @@ final class Proxy {
 
   Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
       ClientConnectionSettings webSocketClient, RouterMetrics metrics) {
+    this.system = system;
     this.settings = settings;
     this.table = table;
     this.http = Http.get(system);
@@ -112,8 +114,8 @@ final class Proxy {
   DynoConnections connections(Route route) {
     DynoConnections c = connections.get(route);
     if (c == null) {
-      c = connections.computeIfAbsent(route, r -> new DynoConnections(http, r.endpoint(), dynoClient, materializer,
-          settings.maxConnectionsPerDyno()));
+      c = connections.computeIfAbsent(route, r -> new DynoConnections(system, r.endpoint(), dynoClient, settings,
+          clientLog, materializer));
       if (route.retired()) {
         // it left the table while we looked; the table watch may already have passed it
         connections.remove(route, c);
