@@ -32,10 +32,12 @@ final class DynoCall {
   private final String app;
   private final HttpRequest outgoing;
   private final boolean retryable;
+  /** An Upgrade other than WebSocket: it goes on a connection of its own ({@link UpgradeRelay}). */
+  private final boolean upgrade;
   private final List<Route> tried = new ArrayList<>(2);
   private volatile Cancellable h12;
   /** The request's connection to its dyno (none for WebSockets). */
-  private volatile DynoConnections.Lease lease;
+  private volatile DynoLease lease;
 
   DynoCall(Proxy p, Exchange ex, String app) {
     this.p = p;
@@ -43,6 +45,7 @@ final class DynoCall {
     this.app = app;
     RequestEntity entity = ex.request.entity();
     this.retryable = entity.isStrict();
+    this.upgrade = UpgradeRelay.asked(ex.request);
     HttpRequest out = p.outgoing(ex);
     if (!entity.isStrict()) {
       // the body streams from the client: watch it for H28 (stalls) and H27 (breaks off), and
@@ -88,7 +91,7 @@ final class DynoCall {
       WebSocketRelay.start(p, ex, route, this, outgoing.withUri(outgoing.getUri().scheme("http").host(e.host()).port(e.port())));
       return;
     }
-    DynoConnections.Lease lease = p.connections(route).send(outgoing);
+    DynoLease lease = upgrade ? UpgradeRelay.send(p, route.endpoint(), outgoing) : p.connections(route).send(outgoing);
     this.lease = lease;
     lease.response().whenCompleteAsync((response, failure) -> answered(route, lease, response, failure),
         SameThread.INSTANCE);
@@ -122,7 +125,7 @@ final class DynoCall {
     }
   }
 
-  private void answered(Route route, DynoConnections.Lease c, HttpResponse response, Throwable failure) {
+  private void answered(Route route, DynoLease c, HttpResponse response, Throwable failure) {
     if (failure != null) {
       Failures.Cause cause = Failures.classify(failure, ex);
       if (!retryElsewhere(route, cause)) {
@@ -136,11 +139,16 @@ final class DynoCall {
       return;
     }
     cancelH12();
+    if (c instanceof UpgradeRelay.Connection switching && response.status().intValue() == 101) {
+      p.outcomes.served(ex, null, null, 101, 0);
+      ex.answer.complete(switching.switchProtocols(ex, response, route, p.settings.idleTimeout()));
+      return;
+    }
     ex.answer.complete(relay(response, c, route));
   }
 
   /** Reads the response's body to its end for nothing; then the connection and the slot come back, in that order. */
-  private void discard(HttpResponse response, DynoConnections.Lease c, Route route) {
+  private void discard(HttpResponse response, DynoLease c, Route route) {
     response.discardEntityBytes(p.materializer).completionStage().whenCompleteAsync((done, failure) -> {
       if (failure == null) {
         c.release();
@@ -160,7 +168,7 @@ final class DynoCall {
         // the client gets its answer now; the dyno goes on with the request, as on Heroku, for
         // one more idle window: then its connection is closed and its slot comes back
         ex.answer.complete(p.outcomes.refused(ex, HCode.H12, HCode.H12.status(), null));
-        DynoConnections.Lease c = lease;
+        DynoLease c = lease;
         if (c != null) {
           p.scheduler.scheduleOnce(p.settings.idleTimeout(), c::abort, p.executor);
         }
@@ -181,7 +189,7 @@ final class DynoCall {
    * closed if it broke off), always before the slot, so that a request that gets the slot finds
    * the connection free.
    */
-  private HttpResponse relay(HttpResponse response, DynoConnections.Lease c, Route route) {
+  private HttpResponse relay(HttpResponse response, DynoLease c, Route route) {
     List<HttpHeader> headers = new ArrayList<>(16);
     String via = null;
     for (HttpHeader h : response.getHeaders()) {

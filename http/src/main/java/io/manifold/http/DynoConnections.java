@@ -133,8 +133,8 @@ final class DynoConnections {
     return open.get();
   }
 
-  /** One request's use of a connection. */
-  static final class Lease {
+  /** One request's use of a pooled connection. */
+  static final class Lease implements DynoLease {
     private final Connection connection;
     private final CompletableFuture<HttpResponse> response;
     private final AtomicBoolean over = new AtomicBoolean();
@@ -144,13 +144,14 @@ final class DynoConnections {
       this.response = response;
     }
 
-    /** The response head, or why there is none. */
-    CompletionStage<HttpResponse> response() {
+    @Override
+    public CompletionStage<HttpResponse> response() {
       return response;
     }
 
     /** The response has been read to its end: the connection may carry the next request. */
-    void release() {
+    @Override
+    public void release() {
       if (over.compareAndSet(false, true) && connection != null) {
         connection.release();
       }
@@ -161,7 +162,8 @@ final class DynoConnections {
      * (its request, if still waiting, fails) and carries nothing more. Does nothing once the lease
      * is over, when the connection may already carry another request.
      */
-    void abort() {
+    @Override
+    public void abort() {
       if (over.compareAndSet(false, true) && connection != null) {
         connection.abort();
       }

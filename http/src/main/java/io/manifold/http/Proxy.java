@@ -232,9 +232,10 @@ final class Proxy {
     HttpRequest in = ex.request;
     List<HttpHeader> headers = new ArrayList<>(16);
     String via = null;
+    boolean upgrade = UpgradeRelay.asked(in);
     for (HttpHeader h : in.getHeaders()) {
-      if (HopByHop.isHopByHop(h)) {
-        continue;
+      if (HopByHop.isHopByHop(h) && !(upgrade && (h.is("upgrade") || h.is("connection")))) {
+        continue; // an upgrade keeps the headers that ask for it
       }
       switch (h.lowercaseName()) {
         case "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-port", "x-request-start" -> { }

@@ -48,6 +48,12 @@ final class StatusLineCheck extends GraphStage<FlowShape<ByteString, ByteString>
     expected.set(true);
   }
 
+  /** This check, expecting the response to a request that goes out with the connection's first bytes. */
+  StatusLineCheck expectingAResponse() {
+    expectResponse();
+    return this;
+  }
+
   @Override
   public FlowShape<ByteString, ByteString> shape() {
     return shape;

@@ -13,6 +13,9 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -37,6 +40,14 @@ final class WebSocketRelay {
       "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
       "sec-websocket-protocol");
 
+  /**
+   * A publisher of the dyno's side waits for the client's side until the dyno has answered (up to
+   * the request time-out, H12), and is always either subscribed or cancelled then; Pekko's default
+   * would cancel it after 5 s without a subscriber, under a dyno that answers slower than that.
+   */
+  static final Attributes UNTIL_ANSWERED = ActorAttributes.streamSubscriptionTimeout(
+      java.time.Duration.ofSeconds(1), StreamSubscriptionTimeoutTerminationMode.noop());
+
   private WebSocketRelay() {}
 
   static void start(Proxy p, Exchange ex, Route route, DynoCall call, HttpRequest request) {
@@ -55,7 +66,7 @@ final class WebSocketRelay {
     // the dyno's side runs first; the client's side is plugged into it once the dyno said yes
     Pair<Subscriber<Message>, Source<Message, NotUsed>> toDyno = Source.<Message>asSubscriber().preMaterialize(p.materializer);
     Pair<Publisher<Message>, Sink<Message, NotUsed>> fromDyno =
-        Sink.<Message>asPublisher(AsPublisher.WITHOUT_FANOUT).preMaterialize(p.materializer);
+        Sink.<Message>asPublisher(AsPublisher.WITHOUT_FANOUT).withAttributes(UNTIL_ANSWERED).preMaterialize(p.materializer);
     var dynoSide = Flow.fromSinkAndSourceCoupled(fromDyno.second(), toDyno.second());
     var pending = p.http.singleWebSocketRequest(handshake, dynoSide, ConnectionContext.noEncryption(),
         Optional.empty(), p.webSocketClient, p.clientLog, p.materializer);
