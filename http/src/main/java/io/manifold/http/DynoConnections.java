@@ -59,6 +59,8 @@ final class DynoConnections {
   private final BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> http;
   private final Flow<ByteString, ByteString, ?> tcp;
   private final int maxStatusLine;
+  /** An idle connection is used again only this soon after its last request, well before Pekko's idle time-out closes it. */
+  private final long reuseWithinNanos;
   private final Materializer materializer;
   private final int max;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
@@ -82,6 +84,8 @@ final class DynoConnections {
     this.tcp = Tcp.get(system).outgoingConnection(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
         Optional.empty(), List.of(), true, Optional.of(s.connectTimeout()), Optional.of(s.dynoKeepAlive()));
     this.maxStatusLine = s.maxResponseStatusLine();
+    long keepAlive = s.dynoKeepAlive().toNanos();
+    this.reuseWithinNanos = keepAlive - Math.min(1_000_000_000L, keepAlive / 4);
     this.materializer = materializer;
     this.max = s.maxConnectionsPerDyno();
   }
@@ -95,11 +99,17 @@ final class DynoConnections {
    */
   Lease send(HttpRequest request) {
     // an idle connection may have been closed by the dyno a moment ago: the request was not
-    // taken, so another connection may carry it (a bounded number of tries)
-    for (int tries = 0; tries < 4; tries++) {
+    // taken, so another connection may carry it; one about to reach its idle time-out is not
+    // used, lest it close under the request (at most every idle connection once, and a few more)
+    long now = System.nanoTime();
+    for (int tries = 0; tries < max + 4; tries++) {
       Connection c = idle.pollFirst();
       if (c == null) {
         break;
+      }
+      if (now - c.idleSince > reuseWithinNanos) {
+        c.close();
+        continue;
       }
       Lease lease = c.offer(request);
       if (lease != null) {
@@ -177,6 +187,8 @@ final class DynoConnections {
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Why it ended, once it has. */
     private volatile Throwable failure;
+    /** {@link System#nanoTime()} when it last went idle. */
+    private volatile long idleSince;
     /** The request on it now, or the last one. */
     private volatile Lease current;
 
@@ -215,6 +227,7 @@ final class DynoConnections {
       if (ended.get() || closed) {
         close();
       } else {
+        idleSince = System.nanoTime();
         idle.addFirst(this); // most recently used first, so that few connections stay warm
       }
     }
