@@ -22,7 +22,9 @@ SERVE (s: only start the servers and keep them that long, for profiling by hand)
 BASELINE_JAR (another build's cli/target/manifold.jar: its router is measured too, as target
 "baseline", in the same interleaved run; e.g. the commit before a change), MANIFOLD_CONFIG (a
 HOCON file with config for the Manifold node, e.g. dispatcher settings to try), BASELINE_CONFIG (the
-same for the baseline node; with BASELINE_JAR=cli/target/manifold.jar it compares two configs).
+same for the baseline node; with BASELINE_JAR=cli/target/manifold.jar it compares two configs),
+NIO_FLOOR=1 (adds bench/NioFloor.java, a bare one-thread Java NIO proxy that is no router at all,
+as the floor of what a JVM costs per proxied request here).
 """
 import csv
 import datetime
@@ -63,7 +65,9 @@ HOST = "bench.localhost"
 BASELINE_JAR = os.environ.get("BASELINE_JAR", "")
 MANIFOLD_CONFIG = os.environ.get("MANIFOLD_CONFIG", "")
 BASELINE_CONFIG = os.environ.get("BASELINE_CONFIG", "")
-TARGETS = ["direct", "nginx", "haproxy", "manifold"] + (["baseline"] if BASELINE_JAR else [])
+NIO_FLOOR = os.environ.get("NIO_FLOOR", "") == "1"
+TARGETS = (["direct", "nginx", "haproxy", "manifold"] + (["baseline"] if BASELINE_JAR else [])
+           + (["nio-floor"] if NIO_FLOOR else []))
 
 started = []  # (name, Popen) of every server we started, stopped in reverse order
 
@@ -214,7 +218,9 @@ def substitute(template, out, values):
 
 def start_servers(java):
     router, api, nginx_port, haproxy_port = PORT_BASE, PORT_BASE + 1, PORT_BASE + 10, PORT_BASE + 20
-    for p in (router, api, nginx_port, haproxy_port) + ((PORT_BASE + 2, PORT_BASE + 3) if BASELINE_JAR else ()):
+    floor_port = PORT_BASE + 30
+    for p in ((router, api, nginx_port, haproxy_port) + ((PORT_BASE + 2, PORT_BASE + 3) if BASELINE_JAR else ())
+              + ((floor_port,) if NIO_FLOOR else ())):
         if not port_free(p):
             sys.exit(f"bench: port {p} is taken; set PORT_BASE to another range")
     for d in ("logs", "tmp", "ports", "classes"):
@@ -237,7 +243,13 @@ def start_servers(java):
     deadline = time.time() + 60
     while "200 OK" not in http_get(router).split("\r\n")[0] and time.time() < deadline:
         time.sleep(0.2)
+    if NIO_FLOOR:
+        floor = start("nio-floor", [JAVA, "-cp", f"{OUT}/classes", "NioFloor", str(floor_port)] + [str(p) for p in ports])
+        if not wait_port(floor_port, 20):
+            sys.exit(f"bench: NioFloor does not listen; see {OUT}/logs/nio-floor.out")
     urls = {"direct": ports[0], "nginx": nginx_port, "haproxy": haproxy_port, "manifold": router}
+    if NIO_FLOOR:
+        urls["nio-floor"] = floor_port
     if BASELINE_JAR:
         deadline = time.time() + 60
         while "200 OK" not in http_get(PORT_BASE + 2).split("\r\n")[0] and time.time() < deadline:
@@ -249,6 +261,8 @@ def start_servers(java):
             sys.exit(f"bench: {t} on port {p} answers {head!r}")
     backend = [pid for _, pid in dynos.values()]
     proxy = {"direct": [], "nginx": [nginx.pid], "haproxy": [haproxy.pid], "manifold": [node.pid]}
+    if NIO_FLOOR:
+        proxy["nio-floor"] = [floor.pid]
     if BASELINE_JAR:
         proxy["baseline"] = [base.pid]
         backend += [pid for _, pid in base_dynos.values()]
@@ -373,7 +387,8 @@ def run(tag, phase, target, servers):
             best = r
         if r["other"] <= OTHER_MAX:
             break
-        log(f"  [{tag}] other processes used {r['other']:.2f} cores during the run; again")
+        if attempt < TRIES:
+            log(f"  [{tag}] other processes used {r['other']:.2f} cores during the run; again")
     best["contaminated"] = best["other"] > OTHER_MAX
     return best
 
@@ -437,7 +452,8 @@ def table(phase, s):
 
 
 def ratio(a, b):
-    return "–" if a is None or not b else f"{a / b:.2f}x"
+    """a / b; none when b is not above zero (an added latency at or below direct's is noise, not a base)"""
+    return "–" if a is None or b is None or b <= 0 else f"{a / b:.2f}x"
 
 
 def write_csv(meta, summaries):
@@ -465,8 +481,9 @@ def write_csv(meta, summaries):
                             "generator_cores": rnd(r["loadgen"], 2), "other_cores": rnd(r["other"], 2),
                             "contaminated_runs": r["contaminated"], "errors": r["errors"],
                             "rps_vs_nginx": "" if t not in ("manifold", "baseline") else rnd(r["rps"] / s["nginx"]["rps"], 3),
-                            "added_p99_vs_nginx": "" if t not in ("manifold", "baseline") or not s["nginx"]["added_p99"]
-                            or r["added_p99"] is None else rnd(r["added_p99"] / s["nginx"]["added_p99"], 3),
+                            "added_p99_vs_nginx": "" if t not in ("manifold", "baseline") or s["nginx"]["added_p99"] is None
+                            or s["nginx"]["added_p99"] <= 0 or r["added_p99"] is None
+                            else rnd(r["added_p99"] / s["nginx"]["added_p99"], 3),
                             "idle_proxy_cores": "" if t == "direct" else rnd(meta.get("idle_cores", {}).get(t), 3)})
 
 
@@ -479,8 +496,8 @@ def main():
     signal.signal(signal.SIGINT, lambda *a: sys.exit("bench: stopped"))
     JAVA = os.environ.get("JAVA", "java")
     os.makedirs(os.path.join(OUT, "classes"), exist_ok=True)
-    subprocess.run(["javac", "-nowarn", "-cp", HDR, "-d", os.path.join(OUT, "classes"), os.path.join(HERE, "OpenLoop.java")],
-                   check=True)
+    subprocess.run(["javac", "-nowarn", "-cp", HDR, "-d", os.path.join(OUT, "classes"), os.path.join(HERE, "OpenLoop.java"),
+                    os.path.join(HERE, "NioFloor.java")], check=True)
     commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
                             text=True).stdout.strip()
     meta = {"run": STAMP, "date": datetime.datetime.now().isoformat(timespec="seconds"), "commit": commit,
@@ -506,8 +523,8 @@ def main():
             idle[t] = (cpu_of(pids) - c0) / 3
         log("bench: idle CPU of each proxy (cores, no traffic): "
             + ", ".join(f"{t} {c:.3f}" for t, c in idle.items()))
-        jvms = [t for t in TARGETS if t in ("manifold", "baseline")]
-        log(f"bench: warm-up: 3 s of wrk -c32 on each target, then {WARMUP} s on each Manifold node (JIT)")
+        jvms = [t for t in TARGETS if t in ("manifold", "baseline", "nio-floor")]
+        log(f"bench: warm-up: 3 s of wrk -c32 on each target, then {WARMUP} s on each JVM (JIT)")
         for t in TARGETS:
             subprocess.run(["wrk", "-t1", "-c32", "-d3s", "-H", f"Host: {HOST}", servers["urls"][t]], capture_output=True)
         for t in jvms:

@@ -138,11 +138,6 @@ final class DynoConnections {
     }
   }
 
-  /** Connections open now (idle or busy). */
-  int open() {
-    return open.get();
-  }
-
   /** One request's use of a pooled connection. */
   static final class Lease implements DynoLease {
     private final Connection connection;
