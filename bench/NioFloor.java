@@ -74,11 +74,13 @@ public final class NioFloor {
       }
       up = u;
       u.client = this;
+      int filled = in.position();
       in.flip();
       ByteBuffer request = ByteBuffer.allocate(end);
       in.limit(end);
       request.put(in);
-      in.limit(in.capacity()).compact();
+      in.limit(filled);
+      in.compact(); // what came after the request stays for the next one
       request.flip();
       u.send(request);
     }
@@ -132,6 +134,7 @@ public final class NioFloor {
       if (in.position() < total) {
         return;
       }
+      int filled = in.position();
       in.flip();
       in.limit(total);
       while (in.hasRemaining()) {
@@ -139,7 +142,7 @@ public final class NioFloor {
           throw new IOException("client not writable");
         }
       }
-      in.limit(in.capacity()).position(total);
+      in.limit(filled);
       in.compact();
       Client c = client;
       client = null;
@@ -158,6 +161,9 @@ public final class NioFloor {
       while (keys.hasNext()) {
         SelectionKey key = keys.next();
         keys.remove();
+        if (!key.isValid()) {
+          continue; // its channel was closed by another key's handling in this round
+        }
         try {
           if (key.isAcceptable()) {
             SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
@@ -171,7 +177,7 @@ public final class NioFloor {
           } else if (key.attachment() instanceof Upstream u) {
             u.readable();
           }
-        } catch (IOException e) {
+        } catch (IOException | java.nio.channels.CancelledKeyException e) {
           key.channel().close();
         }
       }

@@ -172,14 +172,19 @@ def wait_port(port, secs):
 
 
 def http_get(port, host=HOST):
+    """one GET; the response read to its Content-Length (or the end of the stream), bounded by 5 s"""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
         s.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
         data = b""
-        while True:
+        while len(data) < 1 << 20:
             chunk = s.recv(65536)
             if not chunk:
                 break
             data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            if sep and m and len(body) >= int(m.group(1)):
+                break
     return data.decode("latin-1")
 
 
@@ -278,6 +283,8 @@ def start_node(name, jar, router, api, run):
     """a Manifold node (BenchNode) from {jar}, its app's dynos writing their ports under {run}"""
     for d in ("ports", "classes"):
         os.makedirs(os.path.join(run, d), exist_ok=True)
+    for stale in os.listdir(os.path.join(run, "ports")):  # from an earlier run in the same OUT
+        os.remove(os.path.join(run, "ports", stale))
     classes = os.path.join(OUT, "classes-" + name)
     os.makedirs(classes, exist_ok=True)
     subprocess.run(["javac", "-nowarn", "-cp", jar, "-d", classes, os.path.join(HERE, "BenchNode.java")], check=True)
