@@ -8,9 +8,21 @@ package io.manifold.http;
  */
 final class ClientConnection {
   private volatile Exchange current;
+  /** The client's address as {@code X-Forwarded-For} and {@code fwd=} give it, read once per connection. */
+  private String clientIp;
 
   void begin(Exchange ex) {
     current = ex;
+  }
+
+  /** The client's IP address; {@code read} finds it on the connection's first request. */
+  String clientIp(java.util.function.Supplier<String> read) {
+    String ip = clientIp;
+    if (ip == null) {
+      ip = read.get();
+      clientIp = ip;
+    }
+    return ip;
   }
 
   /**

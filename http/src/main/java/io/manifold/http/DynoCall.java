@@ -32,8 +32,12 @@ final class DynoCall {
   private final String app;
   private final HttpRequest outgoing;
   private final boolean retryable;
+  /** An Upgrade other than WebSocket: it goes on a connection of its own ({@link UpgradeRelay}). */
+  private final boolean upgrade;
   private final List<Route> tried = new ArrayList<>(2);
   private volatile Cancellable h12;
+  /** The request's connection to its dyno (none for WebSockets). */
+  private volatile DynoLease lease;
 
   DynoCall(Proxy p, Exchange ex, String app) {
     this.p = p;
@@ -41,6 +45,7 @@ final class DynoCall {
     this.app = app;
     RequestEntity entity = ex.request.entity();
     this.retryable = entity.isStrict();
+    this.upgrade = UpgradeRelay.asked(ex.request);
     HttpRequest out = p.outgoing(ex);
     if (!entity.isStrict()) {
       // the body streams from the client: watch it for H28 (stalls) and H27 (breaks off), and
@@ -81,14 +86,15 @@ final class DynoCall {
     tried.add(route);
     ex.dyno = route.dyno().toString();
     ex.sentNanos = System.nanoTime();
-    Endpoint e = route.endpoint();
-    HttpRequest request = outgoing.withUri(outgoing.getUri().scheme("http").host(e.host()).port(e.port()));
     if (ex.request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isPresent()) {
-      WebSocketRelay.start(p, ex, route, this, request);
+      Endpoint e = route.endpoint();
+      WebSocketRelay.start(p, ex, route, this, outgoing.withUri(outgoing.getUri().scheme("http").host(e.host()).port(e.port())));
       return;
     }
-    p.http.singleRequest(request, p.https, p.pool, p.clientLog)
-        .whenComplete((response, failure) -> answered(route, response, failure));
+    DynoLease lease = upgrade ? UpgradeRelay.send(p, route.endpoint(), outgoing) : p.connections(route).send(outgoing);
+    this.lease = lease;
+    lease.response().whenCompleteAsync((response, failure) -> answered(route, lease, response, failure),
+        SameThread.INSTANCE);
   }
 
   /** The connection to {@code route} failed: quarantine it and try another; true if one was tried. */
@@ -119,7 +125,7 @@ final class DynoCall {
     }
   }
 
-  private void answered(Route route, HttpResponse response, Throwable failure) {
+  private void answered(Route route, DynoLease c, HttpResponse response, Throwable failure) {
     if (failure != null) {
       Failures.Cause cause = Failures.classify(failure, ex);
       if (!retryElsewhere(route, cause)) {
@@ -129,12 +135,28 @@ final class DynoCall {
     }
     if (!ex.settle()) {
       // the client already has its answer (H12) or is gone (H27): the dyno is done with it now
-      response.discardEntityBytes(p.materializer);
-      route.finished();
+      discard(response, c, route);
       return;
     }
     cancelH12();
-    ex.answer.complete(relay(response, route));
+    if (c instanceof UpgradeRelay.Connection switching && response.status().intValue() == 101) {
+      p.outcomes.served(ex, null, null, 101, 0);
+      ex.answer.complete(switching.switchProtocols(ex, response, route, p.settings.idleTimeout()));
+      return;
+    }
+    ex.answer.complete(relay(response, c, route));
+  }
+
+  /** Reads the response's body to its end for nothing; then the connection and the slot come back, in that order. */
+  private void discard(HttpResponse response, DynoLease c, Route route) {
+    response.discardEntityBytes(p.materializer).completionStage().whenCompleteAsync((done, failure) -> {
+      if (failure == null) {
+        c.release();
+      } else {
+        c.abort();
+      }
+      route.finished();
+    }, SameThread.INSTANCE);
   }
 
   void armH12() {
@@ -143,8 +165,13 @@ final class DynoCall {
     }
     h12 = p.scheduler.scheduleOnce(p.settings.requestTimeout(), () -> {
       if (ex.settle()) {
-        // the client gets its answer now; the dyno goes on with the request, as on Heroku
+        // the client gets its answer now; the dyno goes on with the request, as on Heroku, for
+        // one more idle window: then its connection is closed and its slot comes back
         ex.answer.complete(p.outcomes.refused(ex, HCode.H12, HCode.H12.status(), null));
+        DynoLease c = lease;
+        if (c != null) {
+          p.scheduler.scheduleOnce(p.settings.idleTimeout(), c::abort, p.executor);
+        }
       }
     }, p.executor);
   }
@@ -156,8 +183,13 @@ final class DynoCall {
     }
   }
 
-  /** Passes the dyno's response on, and writes the router line once its body has been sent. */
-  private HttpResponse relay(HttpResponse response, Route route) {
+  /**
+   * Passes the dyno's response on, and writes the router line once its body has been sent. The
+   * connection goes back for the next request once the body has been read to its end (or is
+   * closed if it broke off), always before the slot, so that a request that gets the slot finds
+   * the connection free.
+   */
+  private HttpResponse relay(HttpResponse response, DynoLease c, Route route) {
     List<HttpHeader> headers = new ArrayList<>(16);
     String via = null;
     for (HttpHeader h : response.getHeaders()) {
@@ -168,8 +200,7 @@ final class DynoCall {
         via = h.value();
       } else {
         if (h.is("set-cookie") && h.value().length() > p.settings.maxResponseCookie()) {
-          response.discardEntityBytes(p.materializer);
-          route.finished();
+          discard(response, c, route);
           return p.outcomes.refused(ex, HCode.H25, HCode.H25.status(), "oversized cookie");
         }
         headers.add(h);
@@ -179,14 +210,14 @@ final class DynoCall {
     int status = response.status().intValue();
     ResponseEntity entity = response.entity();
     if (entity.isStrict()) {
+      c.release();
       route.finished();
       p.outcomes.served(ex, null, null, status, ((HttpEntity.Strict) entity).getData().size());
       return response.withHeaders(headers);
     }
     if (ex.request.method().equals(HttpMethods.HEAD) || status == 204 || status == 304) {
-      // no body follows: the client's server never reads one, so the slot is free now
-      response.discardEntityBytes(p.materializer);
-      route.finished();
+      // no body follows: the client's server never reads one
+      discard(response, c, route);
       p.outcomes.served(ex, null, null, status, 0);
       return response.withHeaders(headers).withEntity(entity.getContentLengthOption().isPresent()
           ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), Source.empty())
@@ -195,6 +226,11 @@ final class DynoCall {
     AtomicBoolean over = new AtomicBoolean();
     BodyWatch watch = new BodyWatch(p.settings.idleTimeout(), (how, bytes, cause) -> {
       if (over.compareAndSet(false, true)) {
+        if (how == BodyWatch.End.COMPLETED) {
+          c.release();
+        } else {
+          c.abort();
+        }
         route.finished();
         switch (how) {
           case COMPLETED -> p.outcomes.served(ex, null, null, status, bytes);
@@ -204,10 +240,12 @@ final class DynoCall {
         }
       }
     });
-    // the client may go before Pekko even starts sending the body: then no stream ever reports
+    // the client may go before Pekko even starts sending the body: then no stream ever reports,
+    // and the rest of the body is not worth reading (it may never end)
     ex.onClientGone(() -> {
       if (over.compareAndSet(false, true)) {
         response.discardEntityBytes(p.materializer);
+        c.abort();
         route.finished();
         p.outcomes.served(ex, HCode.H27, "client", HCode.H27.status(), 0);
       }

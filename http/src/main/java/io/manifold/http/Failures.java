@@ -29,6 +29,11 @@ final class Failures {
     }
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     String text = String.valueOf(t.getMessage()) + (t.getCause() == null ? "" : " " + t.getCause());
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StatusLineCheck.MissingReasonPhrase) {
+        return new Cause(HCode.H17, null);
+      }
+    }
     if (t instanceof BufferOverflowException) {
       return new Cause(HCode.H11, null);
     }

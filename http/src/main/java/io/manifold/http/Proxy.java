@@ -8,10 +8,10 @@ import io.manifold.core.routing.RoutingTable;
 import io.manifold.http.metrics.RouterMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +19,6 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -27,7 +26,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 import scala.concurrent.ExecutionContextExecutor;
 
@@ -38,11 +36,11 @@ import scala.concurrent.ExecutionContextExecutor;
  * before it is on its way to a dyno.
  */
 final class Proxy {
+  final ActorSystem<?> system;
   final RouterSettings settings;
   final RoutingTable table;
   final Http http;
-  final HttpsConnectionContext https;
-  final ConnectionPoolSettings pool;
+  final ClientConnectionSettings dynoClient;
   final ClientConnectionSettings webSocketClient;
   final Materializer materializer;
   final org.apache.pekko.actor.typed.Scheduler scheduler;
@@ -51,15 +49,17 @@ final class Proxy {
   final Outcomes outcomes;
   final BootQueue bootQueue;
   private final RouterMetrics metrics;
+  /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
+  private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
 
-  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ConnectionPoolSettings pool,
+  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
       ClientConnectionSettings webSocketClient, RouterMetrics metrics) {
+    this.system = system;
     this.settings = settings;
     this.table = table;
     this.http = Http.get(system);
-    this.https = http.defaultClientHttpsContext();
-    this.pool = pool;
+    this.dynoClient = dynoClient;
     this.webSocketClient = webSocketClient;
     this.materializer = Materializer.matFromSystem(system);
     this.scheduler = system.scheduler();
@@ -70,7 +70,7 @@ final class Proxy {
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
     metrics.bootQueue(bootQueue::waiting);
-    watchTable(Set.of());
+    watchTable(Map.of());
   }
 
   /** The port the front listens on, once bound (for {@code X-Forwarded-Port}). */
@@ -79,23 +79,57 @@ final class Proxy {
   }
 
   /**
-   * At each change of the table, dynos that came up take requests from their app's backlog, and
-   * the metrics of apps that are gone are dropped.
+   * At each change of the table: dynos that came up take requests from their app's backlog; the
+   * backlog of an app left without up dynos (or gone) is routed again at once; the metrics of apps
+   * that are gone are dropped, and the connections to dynos that left are closed.
    */
-  private void watchTable(Set<String> before) {
+  private void watchTable(Map<String, AppRoutes> before) {
     table.nextChange().thenRunAsync(() -> {
-      Set<String> now = new HashSet<>(table.apps());
+      Map<String, AppRoutes> now = table.all();
       watchTable(now);
-      table.all().values().forEach(r -> r.backlog().drain(null));
-      before.stream().filter(app -> !now.contains(app)).forEach(metrics::forget);
+      now.values().forEach(r -> {
+        if (r.up().isEmpty()) {
+          r.backlog().evictAll();
+        } else {
+          r.backlog().drain(null);
+        }
+      });
+      before.forEach((app, r) -> {
+        if (!now.containsKey(app)) {
+          r.backlog().evictAll();
+          metrics.forget(app);
+        }
+      });
+      connections.entrySet().removeIf(e -> {
+        if (e.getKey().retired()) {
+          e.getValue().close();
+          return true;
+        }
+        return false;
+      });
     }, (Executor) executor);
+  }
+
+  /** The router's connections to {@code route}'s dyno. */
+  DynoConnections connections(Route route) {
+    DynoConnections c = connections.get(route);
+    if (c == null) {
+      c = connections.computeIfAbsent(route, r -> new DynoConnections(system, r.endpoint(), dynoClient, settings,
+          clientLog, materializer));
+      if (route.retired()) {
+        // it left the table while we looked; the table watch may already have passed it
+        connections.remove(route, c);
+        c.close();
+      }
+    }
+    return c;
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request, ClientConnection connection) {
     String host = request.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
         .map(HttpHeader::value).orElse("");
-    String clientIp = request.getAttribute(AttributeKeys.remoteAddress)
-        .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1");
+    String clientIp = connection.clientIp(() -> request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1"));
     String xff = request.getHeader("X-Forwarded-For").map(h -> h.value() + ", " + clientIp).orElse(clientIp);
     String requestId = RequestIds.pick(request.getHeader("X-Request-Id").map(HttpHeader::value).orElse(null));
     String query = request.getUri().rawQueryString().orElse(null);
@@ -193,14 +227,15 @@ final class Proxy {
     return null;
   }
 
-  /** The request as the dyno gets it: Heroku's headers in, hop-by-hop headers out. */
+  /** The request as the dyno gets it: Heroku's headers in, hop-by-hop headers out, its target in origin form. */
   HttpRequest outgoing(Exchange ex) {
     HttpRequest in = ex.request;
     List<HttpHeader> headers = new ArrayList<>(16);
     String via = null;
+    boolean upgrade = UpgradeRelay.asked(in);
     for (HttpHeader h : in.getHeaders()) {
-      if (HopByHop.isHopByHop(h)) {
-        continue;
+      if (HopByHop.isHopByHop(h) && !(upgrade && (h.is("upgrade") || h.is("connection")))) {
+        continue; // an upgrade keeps the headers that ask for it
       }
       switch (h.lowercaseName()) {
         case "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-port", "x-request-start" -> { }
@@ -214,7 +249,9 @@ final class Proxy {
     headers.add(RawHeader.create("X-Forwarded-Port", Integer.toString(port)));
     headers.add(RawHeader.create("X-Request-Start", Long.toString(ex.receivedMillis)));
     headers.add(RawHeader.create("Via", via == null ? settings.via() : via + ", " + settings.via()));
-    return in.withHeaders(headers);
+    // origin form (path and query), as a request to a server is sent; Pekko's server gives the
+    // request its absolute URI, which a client connection would send as it is
+    return in.withHeaders(headers).withUri(in.getUri().toRelative());
   }
 
   /**
@@ -243,6 +280,21 @@ final class Proxy {
           timer.cancel();
         }
         refuse(ex, HCode.H11, HCode.H11.status(), null); // Heroku: backlog too deep
+        return;
+      }
+      // the app may have lost its last up dyno between the caller's look and the join, before the
+      // table watch emptied the backlog: then this request is routed again by itself
+      AppRoutes now = table.routes(app);
+      if ((now == null || now.up().isEmpty()) && backlog.leave(this)) {
+        evicted();
+      }
+    }
+
+    @Override
+    public void evicted() {
+      if (done.compareAndSet(false, true)) {
+        timer.cancel();
+        dispatch(ex, app, true);
       }
     }
 

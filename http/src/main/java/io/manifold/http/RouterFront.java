@@ -14,14 +14,13 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * A router node's HTTP front: binds the {@link Proxy} on the router's host and port, with Pekko
- * HTTP set up as a proxy needs it (see {@link #serverConfig} and {@link #poolConfig}). Each
+ * HTTP set up as a proxy needs it (see {@link #serverConfig} and {@link #clientConfig}). Each
  * client connection gets a flow of its own, which tells its request when the client leaves.
  */
 public final class RouterFront {
@@ -37,23 +36,24 @@ public final class RouterFront {
       ActorSystem<?> system, RouterSettings settings, RoutingTable table, RouterMetrics metrics) {
     table.limits(settings.limits());
     Config base = system.settings().config();
-    Config client = poolConfig(settings).withFallback(base);
-    ConnectionPoolSettings pool = ConnectionPoolSettings.create(client);
-    ClientConnectionSettings webSockets = ClientConnectionSettings.create(client);
+    ClientConnectionSettings dynos = ClientConnectionSettings.create(
+        clientConfig(settings, settings.dynoKeepAlive()).withFallback(base));
+    ClientConnectionSettings webSockets = ClientConnectionSettings.create(
+        clientConfig(settings, settings.idleTimeout().plusSeconds(5)).withFallback(base));
     ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
-    Proxy proxy = new Proxy(system, settings, table, pool, webSockets, metrics);
+    Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
       ClientConnection connection = new ClientConnection();
       return Flow.of(HttpRequest.class)
           .watchTermination((notUsed, done) -> {
-            done.whenComplete((d, failure) -> connection.requestsEnded());
+            done.whenCompleteAsync((d, failure) -> connection.requestsEnded(), SameThread.INSTANCE);
             return NotUsed.getInstance();
           })
           // read ahead by one request, so that a client's close is seen while its request waits
           .buffer(1, OverflowStrategy.backpressure())
           .mapAsync(1, request -> proxy.handle(request, connection))
           .watchTermination((notUsed, done) -> {
-            done.whenComplete((d, failure) -> connection.closed());
+            done.whenCompleteAsync((d, failure) -> connection.closed(), SameThread.INSTANCE);
             return NotUsed.getInstance();
           });
     }).mapMaterializedValue(m -> NotUsed.getInstance());
@@ -75,7 +75,8 @@ public final class RouterFront {
    * off, and its idle time-out only closes connections that outlived every router timer. Bodies
    * stream through and are never held, so they need no size limit. Pekko's parser limits sit at
    * twice Heroku's so that the router sees a request over Heroku's limit and logs its H26 in the
-   * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers.
+   * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers. A HEAD
+   * request goes to the dyno as HEAD (Pekko would turn it into a GET and drop the body itself).
    */
   static Config serverConfig(RouterSettings s) {
     Duration longest = max(max(s.bootQueueTimeout(), s.requestTimeout()), s.idleTimeout()).plusSeconds(10);
@@ -86,6 +87,7 @@ public final class RouterFront {
           request-timeout = infinite
           idle-timeout = %dms
           pipelining-limit = 2
+          transparent-head-requests = off
           parsing {
             max-content-length = infinite
             max-uri-length = %d
@@ -101,16 +103,15 @@ public final class RouterFront {
   }
 
   /**
-   * The client side, towards dynos: a pool per dyno of keep-alive connections (idle ones closed
-   * after {@code dyno-keep-alive}), no retries (Heroku does not resend a request a dyno has seen),
-   * no {@code User-Agent} of our own, Heroku's 5 s connect time-out, and Heroku's response limits
-   * (a longer header or status line fails the response: H25). A connection silent for longer
-   * than the idle window is closed, so that a dyno that never answers cannot hold a slot forever.
+   * The client side, towards dynos: no {@code User-Agent} of our own, Heroku's 5 s connect
+   * time-out, and Heroku's response limits (a longer header or status line fails the response:
+   * H25). {@code idle} closes a connection silent for that long: for dyno connections the
+   * keep-alive ({@code dyno-keep-alive}, Router 2.0's 90 s), which the router's own windows (H12,
+   * H15, H28) all end before; for WebSockets, which have a window of their own, a margin past it.
    */
-  static Config poolConfig(RouterSettings s) {
-    int openRequests = Integer.highestOneBit(Math.max(1, s.maxOpenRequestsPerDyno() - 1)) << 1;
-    String client = """
-        {
+  static Config clientConfig(RouterSettings s, Duration idle) {
+    return ConfigFactory.parseString("""
+        pekko.http.client {
           connecting-timeout = %dms
           user-agent-header = ""
           idle-timeout = %dms
@@ -123,19 +124,8 @@ public final class RouterFront {
             illegal-header-warnings = off
           }
         }
-        """.formatted(s.connectTimeout().toMillis(), s.idleTimeout().plusSeconds(5).toMillis(), s.maxResponseHeader(),
-        s.maxResponseHeader(), s.maxResponseStatusLine());
-    return ConfigFactory.parseString("""
-        pekko.http.host-connection-pool {
-          max-connections = %d
-          max-open-requests = %d
-          max-retries = 0
-          keep-alive-timeout = %dms
-          response-entity-subscription-timeout = 10s
-          client = %s
-        }
-        pekko.http.client = %s
-        """.formatted(s.maxConnectionsPerDyno(), openRequests, s.dynoKeepAlive().toMillis(), client, client));
+        """.formatted(s.connectTimeout().toMillis(), idle.toMillis(), s.maxResponseHeader(), s.maxResponseHeader(),
+        s.maxResponseStatusLine()));
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -22,7 +22,6 @@ public record RouterSettings(
     int bootQueueMax,
     int maxConnectionsPerDyno,
     int backlogPerDyno,
-    int maxOpenRequestsPerDyno,
     Duration dynoKeepAlive,
     int maxRequestLine,
     int maxHeaderLine,
@@ -55,7 +54,6 @@ public record RouterSettings(
         c.getInt("boot-queue-max"),
         c.getInt("max-connections-per-dyno"),
         c.getInt("backlog-per-dyno"),
-        c.getInt("max-open-requests-per-dyno"),
         c.getDuration("dyno-keep-alive"),
         c.getBytes("limits.request-line").intValue(),
         c.getBytes("limits.header-line").intValue(),
@@ -123,7 +121,6 @@ public record RouterSettings(
     public int bootQueueMax;
     public int maxConnectionsPerDyno;
     public int backlogPerDyno;
-    public int maxOpenRequestsPerDyno;
     public Duration dynoKeepAlive;
     public int maxRequestLine;
     public int maxHeaderLine;
@@ -146,7 +143,6 @@ public record RouterSettings(
       bootQueueMax = s.bootQueueMax;
       maxConnectionsPerDyno = s.maxConnectionsPerDyno;
       backlogPerDyno = s.backlogPerDyno;
-      maxOpenRequestsPerDyno = s.maxOpenRequestsPerDyno;
       dynoKeepAlive = s.dynoKeepAlive;
       maxRequestLine = s.maxRequestLine;
       maxHeaderLine = s.maxHeaderLine;
@@ -159,7 +155,7 @@ public record RouterSettings(
 
     RouterSettings build() {
       return new RouterSettings(host, port, policy, domain, requestTimeout, connectTimeout, idleTimeout, quarantine,
-          bootQueueTimeout, bootQueueMax, maxConnectionsPerDyno, backlogPerDyno, maxOpenRequestsPerDyno, dynoKeepAlive,
+          bootQueueTimeout, bootQueueMax, maxConnectionsPerDyno, backlogPerDyno, dynoKeepAlive,
           maxRequestLine, maxHeaderLine, maxHeaders, maxResponseHeader, maxResponseStatusLine, maxResponseCookie, via);
     }
   }

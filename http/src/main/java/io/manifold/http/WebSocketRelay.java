@@ -13,6 +13,9 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -29,9 +32,21 @@ import org.reactivestreams.Subscriber;
  * does, and closes after Heroku's 55 s without a message either way.
  */
 final class WebSocketRelay {
+  /**
+   * Headers of the client's handshake that Pekko's WebSocket client makes itself for the dyno.
+   * The client's {@code Host} goes through as it is (Pekko would otherwise name the dyno's address).
+   */
   private static final java.util.Set<String> HANDSHAKE = java.util.Set.of(
-      "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
+      "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
       "sec-websocket-protocol");
+
+  /**
+   * A publisher of the dyno's side waits for the client's side until the dyno has answered (up to
+   * the request time-out, H12), and is always either subscribed or cancelled then; Pekko's default
+   * would cancel it after 5 s without a subscriber, under a dyno that answers slower than that.
+   */
+  static final Attributes UNTIL_ANSWERED = ActorAttributes.streamSubscriptionTimeout(
+      java.time.Duration.ofSeconds(1), StreamSubscriptionTimeoutTerminationMode.noop());
 
   private WebSocketRelay() {}
 
@@ -51,13 +66,13 @@ final class WebSocketRelay {
     // the dyno's side runs first; the client's side is plugged into it once the dyno said yes
     Pair<Subscriber<Message>, Source<Message, NotUsed>> toDyno = Source.<Message>asSubscriber().preMaterialize(p.materializer);
     Pair<Publisher<Message>, Sink<Message, NotUsed>> fromDyno =
-        Sink.<Message>asPublisher(AsPublisher.WITHOUT_FANOUT).preMaterialize(p.materializer);
+        Sink.<Message>asPublisher(AsPublisher.WITHOUT_FANOUT).withAttributes(UNTIL_ANSWERED).preMaterialize(p.materializer);
     var dynoSide = Flow.fromSinkAndSourceCoupled(fromDyno.second(), toDyno.second());
     var pending = p.http.singleWebSocketRequest(handshake, dynoSide, ConnectionContext.noEncryption(),
         Optional.empty(), p.webSocketClient, p.clientLog, p.materializer);
 
     call.armH12();
-    pending.first().whenComplete((reply, failure) -> {
+    pending.first().whenCompleteAsync((reply, failure) -> {
       if (failure != null) {
         Failures.Cause cause = Failures.classify(failure, ex);
         route.finished();
@@ -97,7 +112,7 @@ final class WebSocketRelay {
           .join(bridge)
           .watchTermination((m, done) -> {
             running.set(true);
-            done.whenComplete((d, e) -> release.run());
+            done.whenCompleteAsync((d, e) -> release.run(), SameThread.INSTANCE);
             return m;
           });
       // after the 101 the connection's request side ends by design, which looks like a client
@@ -111,6 +126,6 @@ final class WebSocketRelay {
       ex.answer.complete(reply.chosenSubprotocol()
           .map(sub -> upgrade.handleMessagesWith(clientSide, sub))
           .orElseGet(() -> upgrade.handleMessagesWith(clientSide)));
-    });
+    }, SameThread.INSTANCE);
   }
 }

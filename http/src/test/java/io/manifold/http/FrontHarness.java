@@ -41,7 +41,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * well-behaved client would never send. One per test; {@link #close} unbinds and stops backends.
  */
 final class FrontHarness implements AutoCloseable {
-  static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP/1.1: the JDK's default (HTTP/2) offers every request an h2c upgrade, which the router passes on. */
+  static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   final ActorTestKit kit;
   final RoutingTable table = new RoutingTable();

@@ -77,6 +77,46 @@ class RouterConcurrencyTest {
   }
 
   @Test
+  void requestsInTheBacklogAreAnsweredAtOnceWhenTheAppLosesItsLastUpDyno() throws Exception {
+    h.front(s -> s.withLimits(1, 5));
+    h.dyno("web.1", DynoState.UP, slowDyno());
+    h.awaitUp(1);
+    CompletableFuture<HttpResponse<String>> first = h.getAsync("/busy");
+    FrontHarness.await(() -> h.routes().inFlight() == 1, "the dyno is busy");
+    CompletableFuture<HttpResponse<String>> waiting = h.getAsync("/waiting");
+    FrontHarness.await(() -> h.routes().backlog().size() == 1, "the second waits in the backlog");
+
+    h.dyno("web.1", DynoState.CRASHED, null);
+    // well before the 30 s request time-out (H12): Heroku answers as for a new request
+    assertEquals(503, waiting.get(10, TimeUnit.SECONDS).statusCode());
+    String line = h.line();
+    assertTrue(line.startsWith("at=error code=H10 desc=\"App crashed\" method=GET path=\"/waiting\""), line);
+    assertEquals(0, h.routes().backlog().size());
+    release.countDown();
+    first.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aBackloggedRequestWaitsInTheBootQueueWhenTheAppsDynosRestart() throws Exception {
+    h.front(s -> s.withLimits(1, 5));
+    h.dyno("web.1", DynoState.UP, slowDyno());
+    h.awaitUp(1);
+    CompletableFuture<HttpResponse<String>> first = h.getAsync("/busy");
+    FrontHarness.await(() -> h.routes().inFlight() == 1, "the dyno is busy");
+    CompletableFuture<HttpResponse<String>> waiting = h.getAsync("/waiting");
+    FrontHarness.await(() -> h.routes().backlog().size() == 1, "the second waits in the backlog");
+
+    h.dyno("web.1", DynoState.STARTING, null);
+    FrontHarness.await(() -> h.routes().booting() && h.routes().backlog().size() == 0, "it moved to the boot queue");
+    h.dyno("web.1", DynoState.UP, h.backends.echo("web.1 again"));
+    HttpResponse<String> r = waiting.get(10, TimeUnit.SECONDS);
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().startsWith("web.1 again"), r.body());
+    release.countDown();
+    first.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void aClientThatLeavesTheBacklogGetsH27AndLeavesNoTrace() throws Exception {
     h.front(s -> s.withLimits(1, 5));
     h.dyno("web.1", DynoState.UP, slowDyno());

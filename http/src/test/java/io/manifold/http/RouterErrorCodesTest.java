@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +208,26 @@ class RouterErrorCodesTest {
     assertEquals(503, h.get("/").statusCode());
     String line = h.line();
     assertTrue(line.startsWith("at=error code=H17 desc=\"Poorly formatted HTTP response\""), line);
+  }
+
+  @Test
+  void aStatusLineWithoutAReasonPhraseGetsH17AndOneWithAnEmptyReasonPasses() throws Exception {
+    h.front(s -> s);
+    h.dyno("web.1", DynoState.UP, answering("HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"));
+    h.awaitUp(1);
+    assertEquals(503, h.get("/").statusCode());
+    String line = h.line();
+    assertTrue(line.startsWith("at=error code=H17 desc=\"Poorly formatted HTTP response\""), line);
+    assertTrue(line.contains(" dyno=web.1 ") && line.contains(" status=503 "), line);
+
+    // RFC 9112 allows an empty reason phrase after its space
+    int empty = answering("HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
+    h.dyno("web.1", DynoState.UP, empty);
+    FrontHarness.await(() -> h.routes().up().get(0).endpoint().port() == empty, "moved");
+    HttpResponse<String> r = h.get("/");
+    assertEquals(200, r.statusCode());
+    assertEquals("ok", r.body());
+    assertTrue(h.line().startsWith("at=info "));
   }
 
   @Test

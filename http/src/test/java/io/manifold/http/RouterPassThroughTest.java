@@ -13,14 +13,18 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,117 @@ class RouterPassThroughTest {
       assertEquals(1, h.routes().inFlight(), "an open socket holds its dyno slot");
     }
     FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot comes back when the socket closes");
+  }
+
+  @Test
+  void aWebSocketReachesTheDynoWithTheAppsHostAndTheSubprotocolTheDynoChose() throws Exception {
+    h.front(s -> s);
+    // the dyno speaks "chat" only, and first tells which Host its handshake named
+    wsBackend = Http.get(kit.system()).newServerAt("127.0.0.1", 0)
+        .bind(Directives.path("chat", () -> Directives.extractRequest(req -> Directives.handleWebSocketMessagesForProtocol(
+            Flow.of(Message.class).prepend(Source.single(TextMessage.create("host=" + req.getHeader("Host").get().value()))),
+            "chat"))))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    h.dyno("web.1", DynoState.UP, wsBackend.localAddress().getPort());
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET /chat HTTP/1.1\r\nHost: shop.localhost:" + h.port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Protocol: superchat, chat\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = readHead(s.getInputStream()).toLowerCase();
+      assertTrue(head.startsWith("http/1.1 101"), head);
+      assertTrue(head.contains("sec-websocket-protocol: chat\r\n"), head);
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      assertEquals("host=shop.localhost:" + h.port, readTextFrame(in), "the app's host, not the dyno's address");
+      writeTextFrame(out, "hello");
+      assertEquals("hello", readTextFrame(in));
+    }
+  }
+
+  /**
+   * A dyno that speaks its own protocol after an upgrade: it answers 101, greets, then echoes every
+   * byte until the router closes. The request head it got is kept in {@code heads}.
+   */
+  private int switchingDyno(List<String> heads) throws IOException {
+    return h.backends.raw(socket -> {
+      try (socket) {
+        String head = readHead(socket.getInputStream());
+        heads.add(head);
+        OutputStream out = socket.getOutputStream();
+        if (!head.toLowerCase().contains("upgrade: h2c")) {
+          out.write("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          return;
+        }
+        out.write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+            + "hello in the new protocol\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[1024];
+        for (int n; (n = in.read(buf)) != -1; ) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException ignored) {
+        // the router closed the connection
+      }
+    });
+  }
+
+  @Test
+  void anUpgradeOtherThanWebSocketPassesThroughAndTheConnectionsAreJoinedByteForByte() throws Exception {
+    h.front(s -> s);
+    List<String> heads = new CopyOnWriteArrayList<>();
+    h.dyno("web.1", DynoState.UP, switchingDyno(heads));
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      out.write(("GET /h2 HTTP/1.1\r\nHost: shop.localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = readHead(in).toLowerCase();
+      assertTrue(head.startsWith("http/1.1 101"), head);
+      assertTrue(head.contains("upgrade: h2c") && head.contains("connection: upgrade"), head);
+      assertEquals("hello in the new protocol\n", readLine(in));
+      out.write("ping\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertEquals("ping\n", readLine(in));
+      String line = h.line();
+      assertTrue(line.startsWith("at=info method=GET path=\"/h2\"") && line.contains(" dyno=web.1 ")
+          && line.contains(" status=101 "), line);
+      assertEquals(1, h.routes().inFlight(), "the joined connection holds its dyno slot");
+    }
+    String seen = heads.get(0).toLowerCase();
+    assertTrue(seen.contains("upgrade: h2c") && seen.contains("http2-settings: " + "AAMAAABkAARAAAAAAAIAAAAA".toLowerCase())
+        && seen.contains("connection: upgrade") && seen.contains("x-request-id: "), seen);
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot comes back when the client closes");
+  }
+
+  @Test
+  void anUpgradeTheDynoDeclinesIsAnsweredAsAnyOtherRequest() throws Exception {
+    h.front(s -> s);
+    List<String> heads = new CopyOnWriteArrayList<>();
+    h.dyno("web.1", DynoState.UP, switchingDyno(heads));
+    h.awaitUp(1);
+    String answer = h.raw("GET /old HTTP/1.1", "Host: shop.localhost", "Connection: Upgrade", "Upgrade: spdy/3");
+    assertTrue(answer.startsWith("HTTP/1.1 426 Upgrade Required"), answer);
+    assertTrue(heads.get(0).toLowerCase().contains("upgrade: spdy/3"), heads.get(0));
+    String line = h.line();
+    assertTrue(line.startsWith("at=info method=GET path=\"/old\"") && line.contains(" status=426 "), line);
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot comes back with the answer");
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c; (c = in.read()) != -1; ) {
+      b.append((char) c);
+      if (c == '\n') {
+        break;
+      }
+    }
+    return b.toString();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.manifold.core.routing;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +27,12 @@ public final class Backlog {
      * Must not block: it is called on whichever thread freed the slot.
      */
     boolean take(Route route);
+
+    /**
+     * The app has no up dyno any more (or is gone): the request has left the backlog and is to be
+     * routed again. Called at most once, instead of {@link #take}; must not block.
+     */
+    void evicted();
   }
 
   private final RoutingTable table;
@@ -114,6 +121,21 @@ public final class Backlog {
       }
       return false;
     }
+  }
+
+  /**
+   * The app has no up web dyno left: every waiting request leaves, to be routed again, as Heroku's
+   * router answers them at once (H14, H10, or the boot queue while dynos start) rather than letting
+   * them wait out the request time-out.
+   */
+  public void evictAll() {
+    List<Waiter> out;
+    synchronized (this) {
+      out = new ArrayList<>(waiting);
+      waiting.clear();
+      size.set(0);
+    }
+    out.forEach(Waiter::evicted);
   }
 
   /** A slot on {@code route} was given back. */

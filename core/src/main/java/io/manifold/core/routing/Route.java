@@ -92,6 +92,11 @@ public final class Route implements RoutingPolicy.Candidate {
     retired = true;
   }
 
+  /** The dyno left the table: the router sends it nothing new, and may close its connections. */
+  public boolean retired() {
+    return retired;
+  }
+
   @Override
   public String toString() {
     return dyno + "@" + endpoint + " (" + inFlight() + " in flight)";

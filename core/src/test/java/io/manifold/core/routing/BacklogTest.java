@@ -22,6 +22,23 @@ class BacklogTest {
   private final List<Route> up = List.of(web1, web2);
   private final RoutingPolicy roundRobin = new RoundRobinPolicy();
 
+  private int evicted;
+
+  /** A waiter that takes a slot with {@code take} and counts its eviction. */
+  private Backlog.Waiter waiter(java.util.function.Predicate<Route> take) {
+    return new Backlog.Waiter() {
+      @Override
+      public boolean take(Route route) {
+        return take.test(route);
+      }
+
+      @Override
+      public void evicted() {
+        evicted++;
+      }
+    };
+  }
+
   BacklogTest() {
     table.limits(new RoutingTable.Limits(1, 2));
     backlog.up(up);
@@ -43,9 +60,9 @@ class BacklogTest {
     backlog.admit(roundRobin, up);
     List<Route> given = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      assertTrue(backlog.join(given::add), "waiter " + i);
+      assertTrue(backlog.join(waiter(given::add)), "waiter " + i);
     }
-    assertFalse(backlog.join(given::add), "2 x 2 dynos: the fifth is H11");
+    assertFalse(backlog.join(waiter(given::add)), "2 x 2 dynos: the fifth is H11");
     web2.finished();
     assertEquals(List.of(web2), given, "the oldest waiter gets the slot web.2 freed");
     assertEquals(3, backlog.size());
@@ -57,11 +74,25 @@ class BacklogTest {
     backlog.admit(roundRobin, up);
     backlog.admit(roundRobin, up);
     List<Route> given = new ArrayList<>();
-    backlog.join(r -> false); // timed out meanwhile
-    backlog.join(given::add);
+    backlog.join(waiter(r -> false)); // timed out meanwhile
+    backlog.join(waiter(given::add));
     web1.finished();
     assertEquals(List.of(web1), given);
     assertEquals(0, backlog.size());
+  }
+
+  @Test
+  void whenTheAppLosesItsLastUpDynoEveryWaiterIsEvictedToBeRoutedAgain() {
+    backlog.admit(roundRobin, up);
+    backlog.admit(roundRobin, up);
+    List<Route> given = new ArrayList<>();
+    backlog.join(waiter(given::add));
+    backlog.join(waiter(given::add));
+    backlog.evictAll();
+    assertEquals(2, evicted);
+    assertEquals(0, backlog.size());
+    web1.finished();
+    assertEquals(List.of(), given, "no waiter is left to take the slot");
   }
 
   @Test

@@ -22,7 +22,8 @@ import java.util.function.IntSupplier;
  * <p>Labels are bounded: {@code app} (the apps this router knows), {@code status} (an HTTP
  * status, 100-599) and {@code code} (an H-code, empty when the dyno answered). Never a path or a
  * request id. A served request costs two array reads and two atomic adds: the data points are
- * looked up once per app and status and kept.
+ * looked up once per app and status and kept, and there are no exemplars (no trace ids to attach,
+ * and sampling them read the clock and the tracer on every request).
  */
 public final class RouterMetrics {
   /**
@@ -45,6 +46,7 @@ public final class RouterMetrics {
         .name("manifold_router_requests_total")
         .help("Requests answered by this router, by app, status and Heroku error code (empty when the dyno answered)")
         .labelNames("app", "status", "code")
+        .withoutExemplars()
         .register(node.registry());
     duration = Histogram.builder()
         .name("manifold_router_request_duration_seconds")
@@ -53,6 +55,7 @@ public final class RouterMetrics {
         .labelNames("app")
         .classicOnly()
         .classicUpperBounds(BUCKETS)
+        .withoutExemplars()
         .register(node.registry());
     GaugeWithCallback.builder()
         .name("manifold_router_in_flight_requests")

@@ -1,0 +1,258 @@
+package io.manifold.http;
+
+import io.manifold.core.dyno.Endpoint;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Host;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
+import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLSPlacebo;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * This router's keep-alive connections to one dyno, as Heroku's Router 2.0 keeps them. A
+ * connection carries one request at a time and goes back to the idle ones once its response has
+ * been read to the end; a connection that stays unused for {@code dyno-keep-alive} (90 s) is
+ * closed by Pekko's idle time-out. A request holds a connection only while it holds a slot on the
+ * dyno (and gives the connection back before the slot), so there are never more connections than
+ * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
+ *
+ * <p>Each connection is one stream of its own: a queue of requests into Pekko's client connection
+ * flow, responses out into the request's future. This is Pekko's host connection pool without the
+ * pool's own stream in the middle, which cost every request two more actor hops (into the pool
+ * and back out) for queueing and retries that the router does not want: its slots already bound
+ * the requests per dyno, and it never resends a request a dyno may have seen.
+ */
+final class DynoConnections {
+  /** What a dyno connection fails its request with when it closes before the response (H13). */
+  static final class ClosedWithoutResponse extends IllegalStateException {
+    ClosedWithoutResponse(Throwable cause) {
+      super("the dyno's connection closed without a response", cause);
+    }
+  }
+
+  private final BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> http;
+  private final Flow<ByteString, ByteString, ?> tcp;
+  private final int maxStatusLine;
+  /** An idle connection is used again only this soon after its last request, well before Pekko's idle time-out closes it. */
+  private final long reuseWithinNanos;
+  private final Materializer materializer;
+  private final int max;
+  private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private volatile boolean closed;
+
+  /**
+   * @param settings Pekko's client settings (parser limits, no User-Agent of the router's own)
+   * @param s the router's settings: the connect time-out, the keep-alive (an idle connection
+   *     closes after it), Heroku's status line limit (longer lines are left to Pekko's parser, H25)
+   */
+  @SuppressWarnings("unchecked")
+  DynoConnections(ActorSystem<?> system, Endpoint endpoint, ClientConnectionSettings settings, RouterSettings s,
+      LoggingAdapter log, Materializer materializer) {
+    // Pekko's connectionTo(..).http() taken apart, so that the router sees the bytes before the
+    // parser does (StatusLineCheck). TLSPlacebo's inbound SessionBytes are SslTlsInbound.
+    BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
+        (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>)
+            TLSPlacebo.getInstance();
+    this.http = Http.get(system).clientLayer(Host.create(endpoint.host(), endpoint.port()), settings, log).atop(plain);
+    this.tcp = Tcp.get(system).outgoingConnection(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
+        Optional.empty(), List.of(), true, Optional.of(s.connectTimeout()), Optional.of(s.dynoKeepAlive()));
+    this.maxStatusLine = s.maxResponseStatusLine();
+    long keepAlive = s.dynoKeepAlive().toNanos();
+    this.reuseWithinNanos = keepAlive - Math.min(1_000_000_000L, keepAlive / 4);
+    this.materializer = materializer;
+    this.max = s.maxConnectionsPerDyno();
+  }
+
+  /**
+   * Sends {@code request} on an idle connection, or on a new one. The lease's
+   * {@link Lease#response()} completes with the response head, or fails (connection refused or
+   * timed out, closed without a response, a response Pekko cannot parse, or more connections than
+   * {@code max}). The lease must end with {@link Lease#release()} once the response has been read
+   * to its end, or with {@link Lease#abort()}.
+   */
+  Lease send(HttpRequest request) {
+    // an idle connection may have been closed by the dyno a moment ago: the request was not
+    // taken, so another connection may carry it; one about to reach its idle time-out is not
+    // used, lest it close under the request (at most every idle connection once, and a few more)
+    long now = System.nanoTime();
+    for (int tries = 0; tries < max + 4; tries++) {
+      Connection c = idle.pollFirst();
+      if (c == null) {
+        break;
+      }
+      if (now - c.idleSince > reuseWithinNanos) {
+        c.close();
+        continue;
+      }
+      Lease lease = c.offer(request);
+      if (lease != null) {
+        return lease;
+      }
+    }
+    if (open.incrementAndGet() > max) {
+      open.decrementAndGet();
+      return new Lease(null, CompletableFuture.failedFuture(
+          new BufferOverflowException("more than " + max + " connections to one dyno")));
+    }
+    Connection fresh = new Connection();
+    Lease lease = fresh.offer(request);
+    // a connection that failed before the request went in (refused at once) fails it with its cause
+    return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(fresh.why()));
+  }
+
+  /**
+   * The dyno left the table: its idle connections close now, the busy ones when their response is
+   * over. A request that raced with the dyno's leaving still gets a connection of its own.
+   */
+  void close() {
+    closed = true;
+    for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+      c.close();
+    }
+  }
+
+  /** One request's use of a pooled connection. */
+  static final class Lease implements DynoLease {
+    private final Connection connection;
+    private final CompletableFuture<HttpResponse> response;
+    private final AtomicBoolean over = new AtomicBoolean();
+
+    private Lease(Connection connection, CompletableFuture<HttpResponse> response) {
+      this.connection = connection;
+      this.response = response;
+    }
+
+    @Override
+    public CompletionStage<HttpResponse> response() {
+      return response;
+    }
+
+    /** The response has been read to its end: the connection may carry the next request. */
+    @Override
+    public void release() {
+      if (over.compareAndSet(false, true) && connection != null) {
+        connection.release();
+      }
+    }
+
+    /**
+     * The exchange broke off, or the router gives up on the dyno's answer: the connection closes
+     * (its request, if still waiting, fails) and carries nothing more. Does nothing once the lease
+     * is over, when the connection may already carry another request.
+     */
+    @Override
+    public void abort() {
+      if (over.compareAndSet(false, true) && connection != null) {
+        connection.abort();
+      }
+    }
+  }
+
+  /** One keep-alive connection to the dyno. */
+  private final class Connection {
+    private final BoundedSourceQueue<HttpRequest> requests;
+    private final StatusLineCheck statusLine = new StatusLineCheck(maxStatusLine);
+    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Why it ended, once it has. */
+    private volatile Throwable failure;
+    /** {@link System#nanoTime()} when it last went idle. */
+    private volatile long idleSince;
+    /** The request on it now, or the last one. */
+    private volatile Lease current;
+
+    Connection() {
+      Pair<BoundedSourceQueue<HttpRequest>, CompletionStage<Done>> run = Source.<HttpRequest>queue(1)
+          .via(http.join(tcp.via(statusLine)))
+          .toMat(Sink.foreach(this::answered), Keep.both())
+          .run(materializer);
+      this.requests = run.first();
+      run.second().whenCompleteAsync((done, failure) -> ended(failure), SameThread.INSTANCE);
+    }
+
+    /** The request's lease; null when the connection had ended, so that the request was not sent on it. */
+    Lease offer(HttpRequest request) {
+      Lease lease = new Lease(this, new CompletableFuture<>());
+      current = lease;
+      statusLine.expectResponse();
+      if (ended.get() || requests.offer(request) != QueueOfferResult.enqueued()) {
+        return null;
+      }
+      if (ended.get()) {
+        // it ended as the request went in: whether the dyno saw it is unknown, so no other dyno
+        // gets it (H13, unless the connection was never made); ended() may have failed it too
+        lease.response.completeExceptionally(why());
+      }
+      return lease;
+    }
+
+    /** Why the connection ended (or will have: a connection that closes without a word did so). */
+    Throwable why() {
+      Throwable f = failure;
+      return f != null ? f : new ClosedWithoutResponse(null);
+    }
+
+    void release() {
+      if (ended.get() || closed) {
+        close();
+      } else {
+        idleSince = System.nanoTime();
+        idle.addFirst(this); // most recently used first, so that few connections stay warm
+      }
+    }
+
+    void abort() {
+      if (!ended.get()) {
+        requests.fail(new ClosedWithoutResponse(null));
+      }
+    }
+
+    void close() {
+      if (!ended.get()) {
+        requests.complete();
+      }
+    }
+
+    private void answered(HttpResponse response) {
+      current.response.complete(response);
+    }
+
+    private void ended(Throwable cause) {
+      this.failure = cause;
+      if (ended.compareAndSet(false, true)) {
+        open.decrementAndGet();
+        idle.remove(this);
+        Lease lease = current;
+        if (lease != null) {
+          lease.response.completeExceptionally(why());
+        }
+      }
+    }
+  }
+}

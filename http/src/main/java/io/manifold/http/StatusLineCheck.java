@@ -1,0 +1,125 @@
+package io.manifold.http;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Heroku's rule for a dyno's status line (HEROKU.md section 1.5): a three-digit code and then a
+ * reason phrase, {@code HTTP/1.1 200 OK}; {@code HTTP/1.1 200} alone is a poorly formatted
+ * response, H17. Pekko's parser accepts the short form and its model cannot tell the two apart, so
+ * this stage looks at the bytes a dyno connection receives, before the parser does. A connection
+ * carries one request at a time and reads each response to its end, so the first bytes after a
+ * request went out ({@link #expectResponse}) begin its response.
+ *
+ * <p>As RFC 9112 allows, the reason phrase may be empty after its space ({@code HTTP/1.1 200 }).
+ * Only a status line that is well formed up to its code and then ends is refused here; any other
+ * malformed head is left to Pekko's parser (H17 too), and a line longer than {@code maxLine}
+ * passes unchecked to the parser's own limit (H25).
+ */
+final class StatusLineCheck extends GraphStage<FlowShape<ByteString, ByteString>> {
+
+  /** A response's status line had no reason phrase. */
+  static final class MissingReasonPhrase extends IllegalStateException {
+    MissingReasonPhrase(String line) {
+      super("status line without a reason phrase: " + line);
+    }
+  }
+
+  private final Inlet<ByteString> in = Inlet.create("StatusLineCheck.in");
+  private final Outlet<ByteString> out = Outlet.create("StatusLineCheck.out");
+  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+  private final AtomicBoolean expected = new AtomicBoolean();
+  private final int maxLine;
+
+  StatusLineCheck(int maxLine) {
+    this.maxLine = maxLine;
+  }
+
+  /** A request went out: the next bytes begin its response. Called before the request is sent. */
+  void expectResponse() {
+    expected.set(true);
+  }
+
+  /** This check, expecting the response to a request that goes out with the connection's first bytes. */
+  StatusLineCheck expectingAResponse() {
+    expectResponse();
+    return this;
+  }
+
+  @Override
+  public FlowShape<ByteString, ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new GraphStageLogic(shape) {
+      /** The start of a response, held until its first line is complete. */
+      private ByteString held = ByteString.emptyByteString();
+
+      {
+        setHandler(in, new AbstractInHandler() {
+          @Override
+          public void onPush() {
+            ByteString chunk = grab(in);
+            if (held.isEmpty() && !expected.get()) {
+              push(out, chunk);
+              return;
+            }
+            held = held.concat(chunk);
+            int eol = held.indexOf((byte) '\n');
+            if (eol < 0 && held.size() <= maxLine) {
+              pull(in);
+              return;
+            }
+            expected.set(false);
+            if (eol >= 0 && missingReason(held, eol)) {
+              failStage(new MissingReasonPhrase(held.slice(0, eol).utf8String().trim()));
+              return;
+            }
+            ByteString all = held;
+            held = ByteString.emptyByteString();
+            push(out, all);
+          }
+
+          @Override
+          public void onUpstreamFinish() {
+            if (!held.isEmpty()) {
+              emit(out, held);
+            }
+            completeStage();
+          }
+        });
+        setHandler(out, new AbstractOutHandler() {
+          @Override
+          public void onPull() {
+            pull(in);
+          }
+        });
+      }
+    };
+  }
+
+  /** {@code HTTP/d.d ddd} followed by the end of the line rather than a space. */
+  static boolean missingReason(ByteString b, int eol) {
+    if (eol < 12 || b.apply(0) != 'H' || b.apply(1) != 'T' || b.apply(2) != 'T' || b.apply(3) != 'P' || b.apply(4) != '/'
+        || !digit(b.apply(5)) || b.apply(6) != '.' || !digit(b.apply(7)) || b.apply(8) != ' '
+        || !digit(b.apply(9)) || !digit(b.apply(10)) || !digit(b.apply(11))) {
+      return false; // not a status line this check understands: Pekko's parser judges it
+    }
+    byte after = b.apply(12);
+    return after == '\r' || after == '\n';
+  }
+
+  private static boolean digit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+}

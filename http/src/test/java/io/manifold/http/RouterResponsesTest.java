@@ -1,0 +1,159 @@
+package io.manifold.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.manifold.core.dyno.DynoState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Responses without a body (HEAD, 204, 304) pass through with their headers and leave both
+ * keep-alive connections ready for the next request; and the router's idle keep-alive connections
+ * to a dyno close after {@code dyno-keep-alive}.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class RouterResponsesTest {
+  static final ActorTestKit kit = ActorTestKit.create("router-responses", ConfigFactory.load());
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private final FrontHarness h = new FrontHarness(kit);
+  private final AtomicInteger connections = new AtomicInteger();
+  /** The request lines the dyno got. */
+  private final List<String> requestLines = new CopyOnWriteArrayList<>();
+  private final CountDownLatch closedByRouter = new CountDownLatch(1);
+
+  @AfterEach
+  void close() throws Exception {
+    h.close();
+  }
+
+  /**
+   * A raw keep-alive dyno: answers each request on a connection with {@code answer(request line)}
+   * until the router closes the connection (bounded: 1,000 requests per connection).
+   */
+  private int keepAliveDyno(Function<String, String> answer) throws IOException {
+    return h.backends.raw(socket -> {
+      connections.incrementAndGet();
+      try (socket) {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        for (int n = 0; n < 1_000; n++) {
+          String head = readHead(in);
+          if (head.isEmpty()) {
+            closedByRouter.countDown(); // end of stream: the router closed its side
+            return;
+          }
+          String line = head.substring(0, head.indexOf("\r\n"));
+          requestLines.add(line);
+          out.write(answer.apply(line).getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+        }
+      } catch (IOException reset) {
+        closedByRouter.countDown(); // the router hung up without a FIN
+      }
+    });
+  }
+
+  @Test
+  void headAnd204And304PassThroughWithoutABodyAndTheConnectionsStayUsable() throws Exception {
+    h.front(s -> s);
+    h.dyno("web.1", DynoState.UP, keepAliveDyno(line -> {
+      if (line.startsWith("HEAD ")) {
+        return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nETag: \"head\"\r\n\r\n";
+      }
+      if (line.contains(" /204 ")) {
+        return "HTTP/1.1 204 No Content\r\nX-Kind: none\r\n\r\n";
+      }
+      if (line.contains(" /304 ")) {
+        return "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n";
+      }
+      return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nafter";
+    }));
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+
+      send(out, "HEAD /head");
+      String head = readHead(in).toLowerCase(Locale.ROOT);
+      assertTrue(head.startsWith("http/1.1 200 ok"), head);
+      assertTrue(head.contains("content-length: 42") && head.contains("etag: \"head\""), head);
+
+      send(out, "GET /204");
+      String noContent = readHead(in).toLowerCase(Locale.ROOT);
+      assertTrue(noContent.startsWith("http/1.1 204") && noContent.contains("x-kind: none"), noContent);
+
+      send(out, "GET /304");
+      String notModified = readHead(in).toLowerCase(Locale.ROOT);
+      assertTrue(notModified.startsWith("http/1.1 304") && notModified.contains("etag: \"v1\""), notModified);
+
+      // no stray body bytes on either connection: the next answer is exactly the next response
+      send(out, "GET /after");
+      String after = readHead(in).toLowerCase(Locale.ROOT);
+      assertTrue(after.startsWith("http/1.1 200") && after.contains("content-length: 5"), after);
+      assertEquals("after", new String(in.readNBytes(5), StandardCharsets.ISO_8859_1));
+    }
+    assertTrue(h.line().contains(" status=200 bytes=0 "), "HEAD");
+    assertTrue(h.line().contains(" status=204 bytes=0 "), "204");
+    assertTrue(h.line().contains(" status=304 bytes=0 "), "304");
+    assertTrue(h.line().contains(" status=200 bytes=5 "), "the request after them");
+    assertEquals(List.of("HEAD /head HTTP/1.1", "GET /204 HTTP/1.1", "GET /304 HTTP/1.1", "GET /after HTTP/1.1"),
+        requestLines, "each request as the client sent it: HEAD stays HEAD, the target in origin form");
+    assertEquals(1, connections.get(), "the router's connection to the dyno carried all four");
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "every slot given back");
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionToADynoClosesAfterTheKeepAlive() throws Exception {
+    h.front(s -> s.with(b -> b.dynoKeepAlive = Duration.ofMillis(300)));
+    h.dyno("web.1", DynoState.UP, keepAliveDyno(line -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    h.awaitUp(1);
+    assertEquals(200, h.get("/").statusCode());
+    assertTrue(closedByRouter.await(10, TimeUnit.SECONDS), "the router closed the idle connection");
+    assertEquals(200, h.get("/again").statusCode(), "and opens a new one when it needs one");
+    assertEquals(2, connections.get());
+  }
+
+  private static void send(OutputStream out, String requestLine) throws IOException {
+    out.write((requestLine + " HTTP/1.1\r\nHost: shop.localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** A message head up to its blank line (CRLFs kept), or "" at the end of the stream. */
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int state = 0;
+    for (int c; (c = in.read()) != -1; ) {
+      b.write(c);
+      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      if (state == 4) {
+        break;
+      }
+    }
+    return b.toString(StandardCharsets.ISO_8859_1);
+  }
+}
