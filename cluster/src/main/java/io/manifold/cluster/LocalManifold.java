@@ -91,7 +91,7 @@ public final class LocalManifold implements AutoCloseable {
   public static LocalManifold start(Config overrides, ManifoldNode.Runtimes runtimes) {
     Config manifoldConfig = withDataDir(overrides
         .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.parseResources(LocalManifold.class.getClassLoader(), "manifold-node.conf"))
+        .withFallback(ManifoldNode.defaults())
         .withFallback(ConfigFactory.defaultReference())
         .resolve());
     Config m = manifoldConfig.getConfig("manifold");

@@ -43,9 +43,21 @@ public final class ManifoldNode {
   }
 
   /**
+   * A node's Pekko defaults: manifold-cluster.conf (Cluster, Sharding, the Split Brain Resolver,
+   * tuned for one machine) over manifold-node.conf. They go under the application's config and
+   * the caller's overrides and over reference.conf, so that every one of them can be overridden.
+   */
+  static Config defaults() {
+    ClassLoader loader = ManifoldNode.class.getClassLoader();
+    return ConfigFactory.parseResources(loader, "manifold-cluster.conf")
+        .withFallback(ConfigFactory.parseResources(loader, "manifold-node.conf"));
+  }
+
+  /**
    * Starts a node and returns once it is an Up member of the cluster and serves.
    *
-   * @param config Manifold's whole config (the database's plugin settings included)
+   * @param config Manifold's whole config, resolved: the caller's overrides over
+   *     {@link #defaults()} over reference.conf (the database's plugin settings included)
    * @param seed the node to join; null to start a new cluster
    */
   static ManifoldNode start(String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed) {
@@ -66,6 +78,10 @@ public final class ManifoldNode {
   /** As above, with the dynos' runtime made by {@code runtimes}. */
   static ManifoldNode start(
       String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes) {
+    if (!config.getString("pekko.actor.provider").equals("cluster")) {
+      throw new IllegalArgumentException("a node's config must include ManifoldNode.defaults() (pekko.actor.provider is "
+          + config.getString("pekko.actor.provider") + ")");
+    }
     Config m = config.getConfig("manifold");
     NodeSettings settings = NodeSettings.fromConfig(
         ConfigFactory.parseMap(Map.of("router.port", routerPort, "api.port", apiPort)).withFallback(m), token, name);
@@ -80,10 +96,10 @@ public final class ManifoldNode {
     node.put("pekko.cluster.sharding.handoff-timeout", stopTimeout.toMillis() + "ms");
     // terminate() is a crash (kill); a graceful stop runs coordinated shutdown itself
     node.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
-    Config full = ConfigFactory.parseMap(node)
-        .withFallback(ConfigFactory.parseResources(ManifoldNode.class.getClassLoader(), "manifold-cluster.conf"))
-        .withFallback(config)
-        .resolve();
+    // only what must differ per node goes over the caller's config: its defaults are in it already,
+    // under the overrides (layering manifold-cluster.conf here, over everything, made
+    // pekko.cluster.* impossible to override)
+    Config full = ConfigFactory.parseMap(node).withFallback(config).resolve();
     ProcessRuntime processes = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
     DynoRuntime runtime = runtimes.create(name, processes);
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
