@@ -8,6 +8,7 @@ import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.http.metrics.NodeMetrics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,13 +32,17 @@ public final class ManifoldNode {
   private final String name;
   private final ActorSystem<Void> system;
   private final DynoRuntime runtime;
+  /** The node's processes, whatever runtime its dynos were given (the scenario runner's wraps it). */
+  private final ProcessRuntime processes;
   private final NodeGuardian.Started started;
   private final Duration stopTimeout;
 
-  private ManifoldNode(String name, ActorSystem<Void> system, DynoRuntime runtime, NodeGuardian.Started started, Duration stopTimeout) {
+  private ManifoldNode(
+      String name, ActorSystem<Void> system, DynoRuntime runtime, ProcessRuntime processes, NodeGuardian.Started started, Duration stopTimeout) {
     this.name = name;
     this.system = system;
     this.runtime = runtime;
+    this.processes = processes;
     this.started = started;
     this.stopTimeout = stopTimeout;
   }
@@ -116,7 +121,7 @@ public final class ManifoldNode {
         throw new TimeoutException("not an Up member of the cluster after " + START_TIMEOUT.toSeconds() + " s"
             + (seed == null ? "" : "; is " + seed + " running?"));
       }
-      return new ManifoldNode(name, system, runtime, s, stopTimeout);
+      return new ManifoldNode(name, system, runtime, processes, s, stopTimeout);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       system.terminate();
       runtime.close();
@@ -156,6 +161,15 @@ public final class ManifoldNode {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /**
+   * The dynos whose processes run on this node now, by this node's own runtime: the truth that
+   * the apps' views ({@code ps}, which say where each dyno reported from) are checked against.
+   * Empty once the node is gone.
+   */
+  public List<ProcessRuntime.Live> processes() {
+    return processes.live();
   }
 
   public boolean terminated() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.testing.Examples;
 import io.manifold.testing.Processes;
 import java.net.URI;
@@ -13,10 +14,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import javax.tools.ToolProvider;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A manifold of several nodes in this JVM (real Artery on 127.0.0.1, a shared H2 journal), an
@@ -44,6 +55,11 @@ final class ClusterHarness implements AutoCloseable {
 
   /** A directory with a Procfile: {@code web} the compiled example server, {@code worker} a shell sleep. */
   static Path app(Path dir, String name) throws Exception {
+    return app(dir, name, "");
+  }
+
+  /** As {@link #app(Path, String)}, with more Procfile lines. */
+  static Path app(Path dir, String name, String moreProcfileLines) throws Exception {
     Path app = Files.createDirectories(dir.resolve(name));
     int status = ToolProvider.getSystemJavaCompiler().run(null, null, null,
         "-d", app.toString(), Examples.hello().resolve("Web.java").toString());
@@ -53,7 +69,7 @@ final class ClusterHarness implements AutoCloseable {
     Files.writeString(app.resolve("Procfile"), """
         web: exec java -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp . Web
         worker: echo "$DYNO working"; exec sleep 1777
-        """);
+        """ + moreProcfileLines);
     return app;
   }
 
@@ -104,6 +120,75 @@ final class ClusterHarness implements AutoCloseable {
     Map<String, String> m = new HashMap<>();
     dynos.forEach(d -> m.put(d.get("name").asText(), d.get("node").asText()));
     return m;
+  }
+
+  /**
+   * What runs, by the nodes' own runtimes: {@code app/dyno} to the nodes whose runtime has a live
+   * process for it (a name twice in a list, or a list of two nodes, is a dyno running twice).
+   */
+  Map<String, List<String>> running() {
+    Map<String, List<String>> m = new TreeMap<>();
+    for (ManifoldNode n : manifold.nodes()) {
+      for (ProcessRuntime.Live l : n.processes()) {
+        if (Processes.alive(l.pid())) {
+          m.computeIfAbsent(l.app() + "/" + l.dyno(), k -> new ArrayList<>()).add(n.name());
+        }
+      }
+    }
+    return m;
+  }
+
+  /** {@code app/dyno@node} to the process id of each live dyno process. */
+  Map<String, Long> pids() {
+    Map<String, Long> m = new TreeMap<>();
+    for (ManifoldNode n : manifold.nodes()) {
+      for (ProcessRuntime.Live l : n.processes()) {
+        if (Processes.alive(l.pid())) {
+          m.put(l.app() + "/" + l.dyno() + "@" + n.name(), l.pid());
+        }
+      }
+    }
+    return m;
+  }
+
+  /** The names of the nodes that node {@code i} sees as members (any status but removed), sorted. */
+  Set<String> members(int i) {
+    Set<String> names = new TreeSet<>();
+    for (Member m : Cluster.get(manifold.node(i).system()).state().getMembers()) {
+      names.add(name(m.address()));
+    }
+    return names;
+  }
+
+  /** The names of the nodes that node {@code i} sees as unreachable. */
+  Set<String> unreachable(int i) {
+    Set<String> names = new TreeSet<>();
+    for (Member m : Cluster.get(manifold.node(i).system()).state().getUnreachable()) {
+      names.add(name(m.address()));
+    }
+    return names;
+  }
+
+  /** node-N for a member's address. */
+  String name(Address a) {
+    for (ManifoldNode n : manifold.nodes()) {
+      if (n.address().equals(a)) {
+        return n.name();
+      }
+    }
+    return a.toString();
+  }
+
+  /** Waits (bounded, polling every 10 ms) until {@code condition} holds; returns when it did. */
+  static Instant await(String what, Duration within, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
+      }
+      Processes.sleep(10);
+    }
+    return Instant.now();
   }
 
   @Override

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +41,7 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   private final ExecutorService launcher;
   private final ScheduledExecutorService probes;
   private final ThreadFactory readers;
-  private final Set<ProcessDyno> live = ConcurrentHashMap.newKeySet();
+  private final Map<ProcessDyno, Live> live = new ConcurrentHashMap<>();
   private final Thread shutdownHook;
 
   /**
@@ -98,7 +97,7 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
       throw new IllegalStateException("cannot start /bin/sh: " + e.getMessage(), e);
     }
     ProcessDyno dyno = new ProcessDyno(process, port, spec.name().isWeb(), probes);
-    live.add(dyno);
+    live.put(dyno, new Live(spec.app(), spec.name(), process.pid(), port));
     dyno.exited().whenComplete((status, failure) -> live.remove(dyno));
     dyno.startReaders(output, readers);
     dyno.startWatching(probeInterval, host);
@@ -110,9 +109,22 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     return live.size();
   }
 
+  /**
+   * A dyno this runtime started whose processes have not all ended (or whose last output is still
+   * being read).
+   *
+   * @param pid the dyno's main process: {@code /bin/sh -c}, or what it {@code exec}s
+   */
+  public record Live(String app, DynoName dyno, long pid, int port) {}
+
+  /** The dynos this runtime runs now: what {@code ps} on this node would show. */
+  public List<Live> live() {
+    return List.copyOf(live.values());
+  }
+
   /** SIGKILL to every process of every dyno still running. */
   public void killAll() {
-    live.forEach(ProcessDyno::kill);
+    live.keySet().forEach(ProcessDyno::kill);
   }
 
   /** Kills what is left and stops the runtime's threads. */
