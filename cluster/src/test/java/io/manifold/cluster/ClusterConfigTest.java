@@ -1,12 +1,16 @@
 package io.manifold.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +41,20 @@ class ClusterConfigTest {
       assertEquals("cluster", running.getString("pekko.actor.provider"));
       assertEquals("keep-majority", running.getString("pekko.cluster.split-brain-resolver.active-strategy"));
       assertEquals(100, running.getInt("pekko.cluster.sharding.number-of-shards"));
+    }
+  }
+
+  @Test
+  @Tag("cluster") // two nodes: about 13 s
+  void aPartitionThatCannotTakeEffectIsRefusedRatherThanReportedAsDone() {
+    // without Artery's test mode a blackhole is accepted and does nothing at all
+    Config overrides = ConfigFactory.parseMap(Map.of(
+        "manifold.data-dir", dir.toString(), "manifold.db.url", "memory", "manifold.nodes", 2,
+        "manifold.router.port", 0, "manifold.api.port", 0,
+        "pekko.remote.artery.advanced.test-mode", "off"));
+    try (LocalManifold m = LocalManifold.start(overrides)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.partition(List.of(1), List.of(2)));
+      assertTrue(e.getMessage().contains("test-mode"), e.getMessage());
     }
   }
 }
