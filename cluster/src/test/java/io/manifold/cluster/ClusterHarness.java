@@ -22,10 +22,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import javax.tools.ToolProvider;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -39,6 +44,7 @@ final class ClusterHarness implements AutoCloseable {
   static final String TOKEN = "cluster-test-token";
   static final ObjectMapper JSON = new ObjectMapper();
   final LocalManifold manifold;
+  private final List<String> errors = new CopyOnWriteArrayList<>();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ClusterHarness(Path dir, int nodes, Map<String, Object> extra) {
@@ -51,6 +57,18 @@ final class ClusterHarness implements AutoCloseable {
     settings.putAll(extra);
     Config config = ConfigFactory.parseMap(settings);
     manifold = LocalManifold.start(config);
+    for (ManifoldNode n : manifold.nodes()) {
+      n.system().eventStream().tell(new EventStream.Subscribe<>(Logging.Error.class, n.system().systemActorOf(
+          Behaviors.receive(Logging.Error.class).onAnyMessage(e -> {
+            errors.add(n.name() + " " + e.logSource() + ": " + e.message() + (e.cause() instanceof scala.util.control.NoStackTrace && e.cause().getMessage() == null ? "" : " (" + e.cause() + ")"));
+            return Behaviors.same();
+          }).build(), "test-errors", Props.empty())));
+    }
+  }
+
+  /** Errors the nodes have logged since they started, as {@code node-N source: message (cause)}. */
+  List<String> errors() {
+    return List.copyOf(errors);
   }
 
   /** A directory with a Procfile: {@code web} the compiled example server, {@code worker} a shell sleep. */
@@ -74,13 +92,28 @@ final class ClusterHarness implements AutoCloseable {
   }
 
   JsonNode api(int node, String method, String path, String body) throws Exception {
+    return call(node, method, path, body).body();
+  }
+
+  /** A call through node {@code node}'s API that must succeed (2xx); its answer. */
+  JsonNode apiOk(int node, String method, String path, String body) throws Exception {
+    Answer a = call(node, method, path, body);
+    if (a.status() / 100 != 2) {
+      throw new AssertionError(method + " " + path + " through node-" + node + ": " + a.status() + " " + a.body());
+    }
+    return a.body();
+  }
+
+  record Answer(int status, JsonNode body) {}
+
+  private Answer call(int node, String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manifold.node(node).apiPort() + path))
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + TOKEN).header("Accept", "application/vnd.heroku+json; version=3")
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    String text = http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
-    return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body()));
   }
 
   /** A request through node {@code node}'s router. */
