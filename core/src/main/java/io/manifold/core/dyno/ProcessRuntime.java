@@ -13,9 +13,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs a dyno as Heroku does: {@code /bin/sh -c <command>} in the app's directory, with
@@ -33,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   static final int LAUNCH_THREADS = 2;
+  private static final String STOPPED = "this node's runtime has stopped; no process starts on it any more";
   private final String host;
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
@@ -42,6 +45,9 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   private final ScheduledExecutorService probes;
   private final ThreadFactory readers;
   private final Map<ProcessDyno, Live> live = new ConcurrentHashMap<>();
+  /** Starts hold it shared; {@link #close()} takes it alone to set {@link #closed}, so no start slips past a close. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by lifecycle
   private final Thread shutdownHook;
 
   /**
@@ -70,7 +76,11 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
 
   @Override
   public CompletionStage<Running> launch(DynoSpec spec, Output output) {
-    return CompletableFuture.supplyAsync(() -> start(spec, output), launcher);
+    try {
+      return CompletableFuture.supplyAsync(() -> start(spec, output), launcher);
+    } catch (RejectedExecutionException closedAlready) {
+      return CompletableFuture.failedFuture(new IllegalStateException(STOPPED));
+    }
   }
 
   private Running start(DynoSpec spec, Output output) {
@@ -91,13 +101,21 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     env.put("PORT", Integer.toString(port));
     env.put("DYNO", spec.name().toString());
     Process process;
+    ProcessDyno dyno;
+    lifecycle.readLock().lock();
     try {
+      if (closed) {
+        // the node is going away: a dyno that saw its process die must not bring it back
+        throw new IllegalStateException(STOPPED);
+      }
       process = builder.start();
+      dyno = new ProcessDyno(process, port, spec.name().isWeb(), probes);
+      live.put(dyno, new Live(spec.app(), spec.name(), process.pid(), port));
     } catch (IOException e) {
       throw new IllegalStateException("cannot start /bin/sh: " + e.getMessage(), e);
+    } finally {
+      lifecycle.readLock().unlock();
     }
-    ProcessDyno dyno = new ProcessDyno(process, port, spec.name().isWeb(), probes);
-    live.put(dyno, new Live(spec.app(), spec.name(), process.pid(), port));
     dyno.exited().whenComplete((status, failure) -> live.remove(dyno));
     dyno.startReaders(output, readers);
     dyno.startWatching(probeInterval, host);
@@ -127,9 +145,19 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     live.keySet().forEach(ProcessDyno::kill);
   }
 
-  /** Kills what is left and stops the runtime's threads. */
+  /**
+   * Kills what is left and stops the runtime's threads; from now on no process starts (a launch
+   * fails), so that dynos which see their processes die cannot start them again while their node
+   * goes away.
+   */
   @Override
   public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
     killAll();
     awaitNone(Duration.ofSeconds(5));
     launcher.shutdownNow();
