@@ -257,7 +257,7 @@ class AcrossNodesTest {
     for (int node : NODES) {
       Set<String> greeted = new TreeSet<>();
       List<String> bodies = new ArrayList<>();
-      ClusterHarness.await("every web dyno greets with Ahoy through node-" + node, Duration.ofSeconds(30), () -> {
+      ClusterHarness.await("every web dyno greets with Ahoy through node-" + node, Duration.ofSeconds(30), Duration.ofMillis(20), () -> {
         try {
           HttpResponse<String> r = c.get(node, APP, "/");
           bodies.add(r.statusCode() + " " + r.body().strip());

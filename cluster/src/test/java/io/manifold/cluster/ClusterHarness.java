@@ -214,15 +214,27 @@ final class ClusterHarness implements AutoCloseable {
 
   /** Waits (bounded, polling every 10 ms) until {@code condition} holds; returns when it did. */
   static Instant await(String what, Duration within, BooleanSupplier condition) {
+    return await(what, within, Duration.ofMillis(10), condition);
+  }
+
+  /**
+   * Waits (bounded) until {@code condition} holds, checking it every {@code every}: 10 ms for a
+   * look at a node's state, 100 ms for a condition that calls the API (so that the polling does
+   * not load the machine whose timings are measured).
+   */
+  static Instant await(String what, Duration within, Duration every, BooleanSupplier condition) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
       }
-      Processes.sleep(10);
+      Processes.sleep(every.toMillis());
     }
     return Instant.now();
   }
+
+  /** How often conditions that call the API are checked. */
+  static final Duration API_POLL = Duration.ofMillis(100);
 
   @Override
   public void close() {

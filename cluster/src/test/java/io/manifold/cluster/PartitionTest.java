@@ -46,7 +46,7 @@ class PartitionTest {
     for (String app : APPS) {
       c.manifold.createApp(app, code, Map.of(), Map.of("web", 2, "worker", 4));
     }
-    ClusterHarness.await("both apps whole, every dyno once", Duration.ofSeconds(90), () -> whole(c, Set.of("node-1", "node-2", "node-3")));
+    ClusterHarness.await("both apps whole, every dyno once", Duration.ofSeconds(90), ClusterHarness.API_POLL, () -> whole(c, Set.of("node-1", "node-2", "node-3")));
     return c;
   }
 
@@ -122,7 +122,7 @@ class PartitionTest {
         downed = ClusterHarness.await(gone + " downs itself and stops", Duration.ofSeconds(60), () -> c.manifold.node(minority).terminated());
         removed = ClusterHarness.await("the majority removes " + gone, Duration.ofSeconds(60),
             () -> majority.stream().allMatch(i -> !c.members(i).contains(gone)));
-        recovered = ClusterHarness.await("both apps whole on the majority, every dyno once", Duration.ofSeconds(90), () -> whole(c, survivors));
+        recovered = ClusterHarness.await("both apps whole on the majority, every dyno once", Duration.ofSeconds(90), ClusterHarness.API_POLL, () -> whole(c, survivors));
         probes = load.awaitAll();
         twice = watch.twice();
         events = watch.events();
@@ -194,7 +194,7 @@ class PartitionTest {
         reachable = ClusterHarness.await("every node reaches every other again", Duration.ofSeconds(30),
             () -> IntStream.rangeClosed(1, 3).allMatch(i -> c.unreachable(i).isEmpty()));
         // the apps hear again from dynos they had not heard from during the partition
-        ClusterHarness.await("both apps whole, every dyno once", Duration.ofSeconds(30), () -> whole(c, Set.of("node-1", "node-2", "node-3")));
+        ClusterHarness.await("both apps whole, every dyno once", Duration.ofSeconds(30), ClusterHarness.API_POLL, () -> whole(c, Set.of("node-1", "node-2", "node-3")));
         events = watch.events();
         twice = watch.twice();
       }
