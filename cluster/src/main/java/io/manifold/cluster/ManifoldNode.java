@@ -184,14 +184,13 @@ public final class ManifoldNode {
 
   /** Dies at once, as a machine that loses power: no leave, its processes killed with it. */
   public void kill() {
+    // a process runtime starts nothing after this: its dynos see their processes die and would
+    // start them again while the system terminates
     runtime.killAll();
-    // and closed for good at once, not after the actor system has gone: a process runtime's dynos
-    // see their processes die, take it for a crash and (a first crash restarts at once) would start
-    // them again while the system terminates
-    runtime.close();
     quietlyClosePools();
     system.terminate();
     awaitTermination();
+    runtime.close();
   }
 
   /** Client pools (drains, dynos' connections) closed first: else each logs an error as the system goes. */

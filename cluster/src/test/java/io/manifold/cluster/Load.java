@@ -34,9 +34,16 @@ final class Load implements AutoCloseable {
 
   /**
    * One request and how it ended: {@code status} 0 when there was no answer (then {@code error}
-   * says what happened instead); {@code dyno} the dyno that wrote the body, for a 200.
+   * says what happened instead); {@code code} the router's H-code when it answered itself (its
+   * {@code X-Manifold-Code}), else null; {@code dyno} the dyno that wrote the body, for a 200.
    */
-  record Request(long seq, Target target, String requestId, Instant sent, Instant answered, int status, String dyno, String error) {}
+  record Request(long seq, Target target, String requestId, Instant sent, Instant answered, int status, String code, String dyno,
+      String error) {
+    /** {@code 200}, {@code 503 H21}, or {@code no answer}. */
+    String outcome() {
+      return status == 0 ? "no answer" : code == null ? Integer.toString(status) : status + " " + code;
+    }
+  }
 
   private final ClusterHarness cluster;
   private final List<Target> targets;
@@ -72,10 +79,11 @@ final class Load implements AutoCloseable {
         .header("Host", t.app() + ".localhost").header("X-Request-Id", id).timeout(PATIENCE).build();
     inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
       if (failure != null) {
-        return new Request(n, t, id, sent, Instant.now(), 0, null, String.valueOf(failure));
+        return new Request(n, t, id, sent, Instant.now(), 0, null, null, String.valueOf(failure));
       }
       Matcher m = SERVED_BY.matcher(r.body().strip());
-      return new Request(n, t, id, sent, Instant.now(), r.statusCode(), r.statusCode() == 200 && m.find() ? m.group(1) : null, null);
+      return new Request(n, t, id, sent, Instant.now(), r.statusCode(), r.headers().firstValue("X-Manifold-Code").orElse(null),
+          r.statusCode() == 200 && m.find() ? m.group(1) : null, null);
     }));
   }
 
@@ -102,11 +110,11 @@ final class Load implements AutoCloseable {
     return inFlight.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
   }
 
-  /** Requests by outcome: {@code 200}, {@code 503}, ..., or {@code no answer (...)}. */
+  /** Requests by outcome: {@code 200}, {@code 503 H21}, ..., {@code no answer}. */
   static Map<String, Long> byOutcome(List<Request> requests) {
     Map<String, Long> m = new TreeMap<>();
     for (Request r : requests) {
-      m.merge(r.status() == 0 ? "no answer (" + r.error() + ")" : Integer.toString(r.status()), 1L, Long::sum);
+      m.merge(r.outcome(), 1L, Long::sum);
     }
     return m;
   }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * coordinators and the app registry live), or another (the one with the most web dynos). The
  * time from the kill until every lost dyno is up and serving through the router is broken down
  * into detection, downing, re-placement and boot, and the requests are counted by outcome (status,
- * and the H-code of the router's line for each request id). Printed, not asserted: the machine
+ * and the H-code the router answered with, {@code X-Manifold-Code}; the survivors' router metrics
+ * count the same, and the apps' logs show how many router lines survived). Printed, not asserted: the machine
  * is shared; only generous bounds and the outcome of every request are asserted.
  */
 @Tag("cluster")
@@ -138,7 +139,7 @@ class RecoveryUnderLoadTest {
       List<Load.Request> unanswered = requests.stream().filter(r -> r.status() == 0).toList();
       assertEquals(List.of(), unanswered, "requests without an answer");
       List<Load.Request> during = requests.stream().filter(r -> !r.sent().isBefore(killed) && !r.sent().isAfter(recovered)).toList();
-      Map<String, String> codes = routerCodes(c, api);
+      Map<String, String> lines = routerLines(c, api);
 
       // after the recovery the survivors' routers serve both apps from dynos that all run once, on survivors
       for (int node : survivors) {
@@ -168,10 +169,13 @@ class RecoveryUnderLoadTest {
           ms(killed, recovered)));
       b.append(String.format("[RESULT] requests: %d sent at %d/s through %s, %d of them between the kill and the recovery%n",
           requests.size(), RATE, survivorNames.stream().sorted().toList(), during.size()));
-      b.append("[RESULT]   all requests, by outcome:            ").append(outcomes(requests, codes)).append('\n');
-      b.append("[RESULT]   during the loss, by outcome:         ").append(outcomes(during, codes)).append('\n');
-      b.append("[RESULT]   the survivors' router metrics meanwhile: ").append(delta(metricsBefore, metricsAfter)).append('\n');
-      b.append("[RESULT]   no answer: ").append(unanswered.size()).append('\n');
+      b.append("[RESULT]   all requests, by outcome (status, H-code): ").append(Load.byOutcome(requests)).append('\n');
+      b.append("[RESULT]   during the loss, by outcome:               ").append(Load.byOutcome(during)).append('\n');
+      b.append("[RESULT]   the survivors' router metrics meanwhile:   ").append(delta(metricsBefore, metricsAfter)).append('\n');
+      b.append("[RESULT]   no answer: ").append(unanswered.size()).append("; router lines still in the apps' logs: ")
+          .append(requests.stream().filter(r -> lines.containsKey(r.requestId())).count()).append(" of ").append(requests.size())
+          .append(", of those during the loss: ").append(during.stream().filter(r -> lines.containsKey(r.requestId())).count())
+          .append(" of ").append(during.size()).append('\n');
       for (String d : lost) {
         b.append(String.format("[RESULT]   %-14s processes %s; up in ps +%s ms; first 200 +%s ms%n", d,
             events.stream().filter(e -> e.dyno().equals(d))
@@ -240,37 +244,24 @@ class RecoveryUnderLoadTest {
     }
   }
 
-  /** Request id to H-code, from the router lines the apps' channels still have (a channel lost with its node lost its lines). */
-  private static Map<String, String> routerCodes(ClusterHarness c, int api) throws Exception {
-    Pattern line = Pattern.compile("heroku\\[router\\]: at=\\w+(?: code=(H\\d\\d))?.* request_id=(\\S+) ");
-    Map<String, String> codes = new HashMap<>();
+  /**
+   * Request id to its router line, from what the apps' channels still have: a channel lost with
+   * its node starts again empty, and lines sent to it while it had no home are lost.
+   */
+  private static Map<String, String> routerLines(ClusterHarness c, int api) throws Exception {
+    Pattern line = Pattern.compile("heroku\\[router\\]: .* request_id=(\\S+) ");
+    Map<String, String> found = new HashMap<>();
     for (String app : APPS) {
       try (LogSession s = LogSession.open(c, api, app, 1500, false)) {
         for (String l : s.awaitEnd(Duration.ofSeconds(30)).lines()) {
           Matcher m = line.matcher(l);
           if (m.find()) {
-            codes.put(m.group(2), m.group(1) == null ? "" : m.group(1));
+            found.put(m.group(1), l);
           }
         }
       }
     }
-    return codes;
-  }
-
-  /** {@code 200: 612, 503 H21: 3, 503 (no router line): 1}. */
-  private static Map<String, Long> outcomes(List<Load.Request> requests, Map<String, String> codes) {
-    Map<String, Long> m = new TreeMap<>();
-    for (Load.Request r : requests) {
-      String key;
-      if (r.status() == 0) {
-        key = "no answer";
-      } else {
-        String code = codes.get(r.requestId());
-        key = r.status() + (code == null ? (r.status() == 200 ? "" : " (no router line left)") : code.isEmpty() ? "" : " " + code);
-      }
-      m.merge(key, 1L, Long::sum);
-    }
-    return m;
+    return found;
   }
 
   /** {@code app status code} to the count, summed over the nodes' router metrics. */

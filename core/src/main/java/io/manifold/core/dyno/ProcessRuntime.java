@@ -140,24 +140,26 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     return List.copyOf(live.values());
   }
 
-  /** SIGKILL to every process of every dyno still running. */
-  public void killAll() {
-    live.keySet().forEach(ProcessDyno::kill);
-  }
-
   /**
-   * Kills what is left and stops the runtime's threads; from now on no process starts (a launch
-   * fails), so that dynos which see their processes die cannot start them again while their node
-   * goes away.
+   * The node dies: SIGKILL to every process of every dyno still running, and from now on no
+   * process starts (a launch fails). Processes report their exit, so their dynos take it for a
+   * crash and (a first crash restarts at once) would start them again while the node goes away;
+   * they must not, and no start may slip in between the kills.
    */
   @Override
-  public void close() {
+  public void killAll() {
     lifecycle.writeLock().lock();
     try {
       closed = true;
     } finally {
       lifecycle.writeLock().unlock();
     }
+    live.keySet().forEach(ProcessDyno::kill);
+  }
+
+  /** Kills what is left (as {@link #killAll()}, so nothing starts any more) and stops the runtime's threads. */
+  @Override
+  public void close() {
     killAll();
     awaitNone(Duration.ofSeconds(5));
     launcher.shutdownNow();

@@ -39,15 +39,23 @@ class ProcessRuntimeTest {
   }
 
   @Test
-  void aClosedRuntimeStartsNoProcessAgain() throws Exception {
-    // a node that is killed closes its runtime; its dynos then see their processes die and, a
+  void aKilledRuntimeStartsNoProcessAgain() throws Exception {
+    // a node that is killed kills its runtime's processes; its dynos then see them die and, a
     // first crash being restarted at once, launch again: those launches must fail, not run
     ProcessRuntime runtime = new ProcessRuntime(Duration.ofMillis(50), Duration.ofSeconds(5));
-    DynoRuntime.Running running = runtime.launch(spec("worker.1", "exec sleep 1782"), line -> { })
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    runtime.close();
-    assertEquals(137, running.exited().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    try {
+      DynoRuntime.Running running = runtime.launch(spec("worker.1", "exec sleep 1782"), line -> { })
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      runtime.killAll();
+      assertEquals(137, running.exited().toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertRefused(runtime);
+    } finally {
+      runtime.close();
+    }
+    assertRefused(runtime); // closed: the launcher is gone too
+  }
 
+  private static void assertRefused(ProcessRuntime runtime) {
     ExecutionException refused = assertThrows(ExecutionException.class,
         () -> runtime.launch(spec("worker.1", "exec sleep 1782"), line -> { }).toCompletableFuture().get(10, TimeUnit.SECONDS));
     assertTrue(String.valueOf(refused.getCause().getMessage()).contains("stopped"), refused.toString());
