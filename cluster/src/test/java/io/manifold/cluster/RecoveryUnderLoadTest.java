@@ -108,8 +108,9 @@ class RecoveryUnderLoadTest {
         firstPlaced = lost.stream().map(d -> watch.firstStart(d, survivorNames, killed)).min(Instant::compareTo).orElseThrow();
         allPlaced = lost.stream().map(d -> watch.firstStart(d, survivorNames, killed)).max(Instant::compareTo).orElseThrow();
         allUp = ClusterHarness.await("every lost dyno is up in ps", BOUND, ClusterHarness.API_POLL, () -> {
+          boolean all = APPS.stream().allMatch(app -> upEverywhere(c, api, app, 6));
           upIn(c, api, lost, upAt);
-          return APPS.stream().allMatch(app -> upEverywhere(c, api, app, 6));
+          return all;
         });
         allServing = ClusterHarness.await("every lost web dyno serves through the routers", BOUND, () -> {
           for (String web : lostWebs) {
