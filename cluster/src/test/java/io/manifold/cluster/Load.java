@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,15 +35,24 @@ final class Load implements AutoCloseable {
   record Target(int node, String app) {}
 
   /**
-   * One request and how it ended: {@code status} 0 when there was no answer (then {@code error}
-   * says what happened instead); {@code code} the router's H-code when it answered itself (its
-   * {@code X-Manifold-Code}), else null; {@code dyno} the dyno that wrote the body, for a 200.
+   * One request and how it ended: {@code status} 0 when there was no answer at all (then
+   * {@code error} says what happened instead); {@code code} the router's H-code when it answered
+   * itself (its {@code X-Manifold-Code}), else null; {@code dyno} the dyno that wrote the body,
+   * for a 200. An answer whose body broke off (the dyno died mid-response, after the router had
+   * passed its status line on) has its status and the {@code error}.
    */
   record Request(long seq, Target target, String requestId, Instant sent, Instant answered, int status, String code, String dyno,
       String error) {
-    /** {@code 200}, {@code 503 H21}, or {@code no answer}. */
+    /** {@code 200}, {@code 503 H21}, {@code 200 body cut off}, or {@code no answer}. */
     String outcome() {
-      return status == 0 ? "no answer" : code == null ? Integer.toString(status) : status + " " + code;
+      if (status == 0) {
+        return "no answer";
+      }
+      return status + (code == null ? "" : " " + code) + (error == null ? "" : " body cut off");
+    }
+
+    Duration took() {
+      return Duration.between(sent, answered);
     }
   }
 
@@ -77,9 +88,20 @@ final class Load implements AutoCloseable {
     Instant sent = Instant.now();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.manifold.node(t.node()).routerPort() + "/"))
         .header("Host", t.app() + ".localhost").header("X-Request-Id", id).timeout(PATIENCE).build();
-    inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
+    // the status line and headers are noted as they come, so that a body that breaks off later
+    // still counts as an answer with its status
+    AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+    HttpResponse.BodyHandler<String> body = info -> {
+      head.set(info);
+      return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    };
+    inFlight.add(http.sendAsync(request, body).handle((r, failure) -> {
       if (failure != null) {
-        return new Request(n, t, id, sent, Instant.now(), 0, null, null, String.valueOf(failure));
+        HttpResponse.ResponseInfo h = head.get();
+        return h == null
+            ? new Request(n, t, id, sent, Instant.now(), 0, null, null, String.valueOf(failure))
+            : new Request(n, t, id, sent, Instant.now(), h.statusCode(), h.headers().firstValue("X-Manifold-Code").orElse(null), null,
+                String.valueOf(failure));
       }
       Matcher m = SERVED_BY.matcher(r.body().strip());
       return new Request(n, t, id, sent, Instant.now(), r.statusCode(), r.headers().firstValue("X-Manifold-Code").orElse(null),
@@ -103,6 +125,16 @@ final class Load implements AutoCloseable {
       throw new AssertionError("the load's requests did not all end: " + e, e);
     }
     return inFlight.stream().map(CompletableFuture::join).sorted((a, b) -> Long.compare(a.seq(), b.seq())).toList();
+  }
+
+  /**
+   * Whether the last {@code n} requests to end (and at least {@code 2n} in all) each took less than
+   * {@code under}: the routers and dynos are past their cold start (JIT, first connections).
+   */
+  boolean warm(int n, Duration under) {
+    List<Request> done = answered().stream().sorted((a, b) -> a.answered().compareTo(b.answered())).toList();
+    return done.size() >= 2 * n && done.subList(done.size() - n, done.size()).stream()
+        .allMatch(r -> r.status() == 200 && r.took().compareTo(under) < 0);
   }
 
   /** Requests ended so far (for a look while the load runs). */

@@ -92,7 +92,14 @@ class RecoveryUnderLoadTest {
       Map<String, Instant> upAt = new TreeMap<>();
       List<ProcessWatch.Event> events;
       try (ProcessWatch watch = new ProcessWatch(c); Load load = new Load(c, targets, RATE, RATE * 180L)) {
+        // killed in steady state, not while the routers and the new dynos are still cold (on a
+        // busy machine their first requests take seconds, and would be counted against the loss)
         ClusterHarness.await("the load is answered", Duration.ofSeconds(30), () -> load.answered().stream().filter(r -> r.status() == 200).count() >= RATE);
+        try {
+          ClusterHarness.await("the load is answered within 250 ms", Duration.ofSeconds(30), () -> load.warm(RATE / 2, Duration.ofMillis(250)));
+        } catch (AssertionError stillSlow) {
+          System.out.println("[RESULT] (the load was still slow after 30 s: the machine is busy; killing anyway)");
+        }
         metricsBefore = routerCounts(c, survivors);
 
         killed = c.manifold.kill(victim);
@@ -130,27 +137,13 @@ class RecoveryUnderLoadTest {
         assertEquals(List.of(), watch.twice(), "a dyno ran twice at once");
         events = watch.events();
       }
-      // a dead node is dead: its dynos do not start their processes again while it terminates
-      assertEquals(List.of(), events.stream().filter(e -> e.started() && e.node().equals(lostNode)).toList(),
-          "processes started on the killed node");
       Instant recovered = latest(allUp, allServing);
       Map<String, Double> metricsAfter = routerCounts(c, survivors);
-
-      // every request got an answer: a status from the router, never a broken or timed-out exchange
       List<Load.Request> unanswered = requests.stream().filter(r -> r.status() == 0).toList();
-      assertEquals(List.of(), unanswered, "requests without an answer");
       List<Load.Request> during = requests.stream().filter(r -> !r.sent().isBefore(killed) && !r.sent().isAfter(recovered)).toList();
       Map<String, String> lines = routerLines(c, api);
 
-      // after the recovery the survivors' routers serve both apps from dynos that all run once, on survivors
-      for (int node : survivors) {
-        for (String app : APPS) {
-          assertEquals(200, c.get(node, app, "/").statusCode(), app + " through node-" + node);
-        }
-      }
-      assertTrue(c.running().values().stream().allMatch(on -> on.size() == 1 && survivorNames.contains(on.get(0))), c.running().toString());
-      assertTrue(Duration.between(killed, recovered).compareTo(BOUND) < 0, "recovered within " + BOUND.toSeconds() + " s");
-
+      // the figures first, so that a failed run shows them too
       StringBuilder b = new StringBuilder();
       b.append(String.format("""
           [RESULT] ---- node loss under load: %s killed (%s), %d of 12 dynos lost (%s) ----
@@ -183,7 +176,33 @@ class RecoveryUnderLoadTest {
                 .map(e -> (e.started() ? "started on " : "ended on ") + e.node() + " +" + ms(killed, e.at())).toList(),
             upAt.containsKey(d) ? ms(killed, upAt.get(d)) : "?", served.containsKey(d) ? ms(killed, served.get(d)) : "-"));
       }
+      List<Load.Request> failed = requests.stream().filter(r -> r.status() != 200 || r.error() != null).toList();
+      for (Load.Request r : failed.subList(0, Math.min(12, failed.size()))) {
+        b.append(String.format("[RESULT]   %s: sent %+d ms, ended %+d ms through node-%d: %s; router: %s%n", r.requestId(),
+            ms(killed, r.sent()), ms(killed, r.answered()), r.target().node(), r.status() == 0 ? r.error() : r.outcome(),
+            lines.getOrDefault(r.requestId(), "(no line left)")));
+      }
+      if (failed.size() > 12) {
+        b.append("[RESULT]   ... and ").append(failed.size() - 12).append(" more that were not a complete 200\n");
+      }
+      b.append("[RESULT]   web dynos before the kill: ").append(before.keySet().stream().filter(d -> d.contains("/web."))
+          .map(d -> d + "@" + before.get(d).get(0)).toList()).append('\n');
       System.out.print(b);
+
+      // every request got an answer: a status line from the router, never a refused, reset or
+      // timed-out exchange (a body may break off when its dyno dies mid-response, as on Heroku)
+      assertEquals(List.of(), unanswered, "requests without an answer");
+      // a dead node is dead: its dynos do not start their processes again while it terminates
+      assertEquals(List.of(), events.stream().filter(e -> e.started() && e.node().equals(lostNode)).toList(),
+          "processes started on the killed node");
+      // after the recovery the survivors' routers serve both apps from dynos that all run once, on survivors
+      for (int node : survivors) {
+        for (String app : APPS) {
+          assertEquals(200, c.get(node, app, "/").statusCode(), app + " through node-" + node);
+        }
+      }
+      assertTrue(c.running().values().stream().allMatch(on -> on.size() == 1 && survivorNames.contains(on.get(0))), c.running().toString());
+      assertTrue(Duration.between(killed, recovered).compareTo(BOUND) < 0, "recovered within " + BOUND.toSeconds() + " s");
     }
   }
 
