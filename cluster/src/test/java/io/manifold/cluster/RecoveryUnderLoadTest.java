@@ -59,10 +59,11 @@ class RecoveryUnderLoadTest {
       ClusterHarness.await("both apps up", BOUND, ClusterHarness.API_POLL, () -> c.running().size() == 12 && APPS.stream().allMatch(app -> upEverywhere(c, 1, app, 6)));
 
       // the oldest (node-1: shard coordinators and the registry move), or of the others the one
-      // with the most web dynos (on a tie, the youngest)
+      // with the most web dynos, then the most dynos (on a tie, the youngest)
       Map<String, List<String>> before = c.running();
-      int victim = which.equals("the oldest node") ? 1
-          : IntStream.of(3, 2).boxed().max((a, b) -> Long.compare(webs(before, a), webs(before, b))).orElseThrow();
+      java.util.Comparator<Integer> weight = java.util.Comparator.<Integer>comparingLong(i -> webs(before, i))
+          .thenComparingLong(i -> before.values().stream().filter(on -> on.contains("node-" + i)).count());
+      int victim = which.equals("the oldest node") ? 1 : IntStream.of(3, 2).boxed().max(weight).orElseThrow();
       String lostNode = "node-" + victim;
       List<Integer> survivors = IntStream.rangeClosed(1, 3).filter(i -> i != victim).boxed().toList();
       Set<String> survivorNames = survivors.stream().map(i -> "node-" + i).collect(Collectors.toSet());
