@@ -91,7 +91,7 @@ public final class LocalManifold implements AutoCloseable {
   public static LocalManifold start(Config overrides, ManifoldNode.Runtimes runtimes) {
     Config manifoldConfig = withDataDir(overrides
         .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.parseResources(LocalManifold.class.getClassLoader(), "manifold-node.conf"))
+        .withFallback(ManifoldNode.defaults())
         .withFallback(ConfigFactory.defaultReference())
         .resolve());
     Config m = manifoldConfig.getConfig("manifold");
@@ -261,17 +261,23 @@ public final class LocalManifold implements AutoCloseable {
 
   // --- fault hooks: each returns once it has taken effect ---
 
-  /** Node i dies at once, with its dynos' processes; returns once it is gone. */
+  /**
+   * Node i dies at once, with its dynos' processes; returns once it is gone, with the instant it
+   * died: when the others stopped hearing it and its processes were sent SIGKILL (its actor system
+   * takes a while longer to terminate, which no other node can tell).
+   */
   public Instant kill(int i) {
     ManifoldNode victim = node(i);
-    // the others stop hearing it at once, as if its machine lost power
+    // the others stop hearing it at once, as if its machine lost power (without Artery's test
+    // mode they notice only once its actor system has terminated)
     for (ManifoldNode other : nodes) {
-      if (other != victim && !other.terminated()) {
+      if (other != victim && !other.terminated() && NetworkChaos.available(other.system())) {
         NetworkChaos.blackhole(other.system(), victim.address());
       }
     }
+    Instant died = Instant.now();
     victim.kill();
-    return Instant.now();
+    return died;
   }
 
   /** Node i leaves the graceful way; returns once it has (its dynos stopped the Heroku way). */
@@ -313,13 +319,24 @@ public final class LocalManifold implements AutoCloseable {
     return Instant.now();
   }
 
-  /** Cuts every link between the nodes of {@code a} and those of {@code b} (numbers from 1). */
+  /**
+   * Cuts every link between the nodes of {@code a} and those of {@code b} (numbers from 1);
+   * returns the instant the last link was cut, after which nothing crosses. The nodes see each
+   * other as unreachable only once their failure detectors notice (about 1.5 s with Manifold's
+   * defaults), and the Split Brain Resolver decides {@code stable-after} later.
+   *
+   * @throws IllegalStateException when a node has Artery's test mode off, which would make the
+   *     partition a silent no-op
+   */
   public Instant partition(List<Integer> a, List<Integer> b) {
     links(a, b, true);
     return Instant.now();
   }
 
-  /** Restores the links a partition cut. */
+  /**
+   * Restores the links a partition cut; returns the instant the last one was restored. A node the
+   * Split Brain Resolver has downed meanwhile does not come back: it has left for good.
+   */
   public Instant heal(List<Integer> a, List<Integer> b) {
     links(a, b, false);
     return Instant.now();

@@ -8,6 +8,7 @@ import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.http.metrics.NodeMetrics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,21 +32,37 @@ public final class ManifoldNode {
   private final String name;
   private final ActorSystem<Void> system;
   private final DynoRuntime runtime;
+  /** The node's processes, whatever runtime its dynos were given (the scenario runner's wraps it). */
+  private final ProcessRuntime processes;
   private final NodeGuardian.Started started;
   private final Duration stopTimeout;
 
-  private ManifoldNode(String name, ActorSystem<Void> system, DynoRuntime runtime, NodeGuardian.Started started, Duration stopTimeout) {
+  private ManifoldNode(
+      String name, ActorSystem<Void> system, DynoRuntime runtime, ProcessRuntime processes, NodeGuardian.Started started, Duration stopTimeout) {
     this.name = name;
     this.system = system;
     this.runtime = runtime;
+    this.processes = processes;
     this.started = started;
     this.stopTimeout = stopTimeout;
   }
 
   /**
+   * A node's Pekko defaults: manifold-cluster.conf (Cluster, Sharding, the Split Brain Resolver,
+   * tuned for one machine) over manifold-node.conf. They go under the application's config and
+   * the caller's overrides and over reference.conf, so that every one of them can be overridden.
+   */
+  static Config defaults() {
+    ClassLoader loader = ManifoldNode.class.getClassLoader();
+    return ConfigFactory.parseResources(loader, "manifold-cluster.conf")
+        .withFallback(ConfigFactory.parseResources(loader, "manifold-node.conf"));
+  }
+
+  /**
    * Starts a node and returns once it is an Up member of the cluster and serves.
    *
-   * @param config Manifold's whole config (the database's plugin settings included)
+   * @param config Manifold's whole config, resolved: the caller's overrides over
+   *     {@link #defaults()} over reference.conf (the database's plugin settings included)
    * @param seed the node to join; null to start a new cluster
    */
   static ManifoldNode start(String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed) {
@@ -66,6 +83,10 @@ public final class ManifoldNode {
   /** As above, with the dynos' runtime made by {@code runtimes}. */
   static ManifoldNode start(
       String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes) {
+    if (!config.getString("pekko.actor.provider").equals("cluster")) {
+      throw new IllegalArgumentException("a node's config must include ManifoldNode.defaults() (pekko.actor.provider is "
+          + config.getString("pekko.actor.provider") + ")");
+    }
     Config m = config.getConfig("manifold");
     NodeSettings settings = NodeSettings.fromConfig(
         ConfigFactory.parseMap(Map.of("router.port", routerPort, "api.port", apiPort)).withFallback(m), token, name);
@@ -80,10 +101,10 @@ public final class ManifoldNode {
     node.put("pekko.cluster.sharding.handoff-timeout", stopTimeout.toMillis() + "ms");
     // terminate() is a crash (kill); a graceful stop runs coordinated shutdown itself
     node.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
-    Config full = ConfigFactory.parseMap(node)
-        .withFallback(ConfigFactory.parseResources(ManifoldNode.class.getClassLoader(), "manifold-cluster.conf"))
-        .withFallback(config)
-        .resolve();
+    // only what must differ per node goes over the caller's config: its defaults are in it already,
+    // under the overrides (layering manifold-cluster.conf here, over everything, made
+    // pekko.cluster.* impossible to override)
+    Config full = ConfigFactory.parseMap(node).withFallback(config).resolve();
     ProcessRuntime processes = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
     DynoRuntime runtime = runtimes.create(name, processes);
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
@@ -100,7 +121,7 @@ public final class ManifoldNode {
         throw new TimeoutException("not an Up member of the cluster after " + START_TIMEOUT.toSeconds() + " s"
             + (seed == null ? "" : "; is " + seed + " running?"));
       }
-      return new ManifoldNode(name, system, runtime, s, stopTimeout);
+      return new ManifoldNode(name, system, runtime, processes, s, stopTimeout);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       system.terminate();
       runtime.close();
@@ -142,6 +163,15 @@ public final class ManifoldNode {
     return system;
   }
 
+  /**
+   * The dynos whose processes run on this node now, by this node's own runtime: the truth that
+   * the apps' views ({@code ps}, which say where each dyno reported from) are checked against.
+   * Empty once the node is gone.
+   */
+  public List<ProcessRuntime.Live> processes() {
+    return processes.live();
+  }
+
   public boolean terminated() {
     return system.whenTerminated().isCompleted();
   }
@@ -154,6 +184,8 @@ public final class ManifoldNode {
 
   /** Dies at once, as a machine that loses power: no leave, its processes killed with it. */
   public void kill() {
+    // a process runtime starts nothing after this: its dynos see their processes die and would
+    // start them again while the system terminates
     runtime.killAll();
     quietlyClosePools();
     system.terminate();

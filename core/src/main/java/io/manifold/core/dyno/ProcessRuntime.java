@@ -8,15 +8,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs a dyno as Heroku does: {@code /bin/sh -c <command>} in the app's directory, with
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   static final int LAUNCH_THREADS = 2;
+  private static final String STOPPED = "this node's runtime has stopped; no process starts on it any more";
   private final String host;
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
@@ -42,7 +44,10 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   private final ExecutorService launcher;
   private final ScheduledExecutorService probes;
   private final ThreadFactory readers;
-  private final Set<ProcessDyno> live = ConcurrentHashMap.newKeySet();
+  private final Map<ProcessDyno, Live> live = new ConcurrentHashMap<>();
+  /** Starts hold it shared; {@link #close()} takes it alone to set {@link #closed}, so no start slips past a close. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by lifecycle
   private final Thread shutdownHook;
 
   /**
@@ -71,7 +76,11 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
 
   @Override
   public CompletionStage<Running> launch(DynoSpec spec, Output output) {
-    return CompletableFuture.supplyAsync(() -> start(spec, output), launcher);
+    try {
+      return CompletableFuture.supplyAsync(() -> start(spec, output), launcher);
+    } catch (RejectedExecutionException closedAlready) {
+      return CompletableFuture.failedFuture(new IllegalStateException(STOPPED));
+    }
   }
 
   private Running start(DynoSpec spec, Output output) {
@@ -92,13 +101,21 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     env.put("PORT", Integer.toString(port));
     env.put("DYNO", spec.name().toString());
     Process process;
+    ProcessDyno dyno;
+    lifecycle.readLock().lock();
     try {
+      if (closed) {
+        // the node is going away: a dyno that saw its process die must not bring it back
+        throw new IllegalStateException(STOPPED);
+      }
       process = builder.start();
+      dyno = new ProcessDyno(process, port, spec.name().isWeb(), probes);
+      live.put(dyno, new Live(spec.app(), spec.name(), process.pid(), port));
     } catch (IOException e) {
       throw new IllegalStateException("cannot start /bin/sh: " + e.getMessage(), e);
+    } finally {
+      lifecycle.readLock().unlock();
     }
-    ProcessDyno dyno = new ProcessDyno(process, port, spec.name().isWeb(), probes);
-    live.add(dyno);
     dyno.exited().whenComplete((status, failure) -> live.remove(dyno));
     dyno.startReaders(output, readers);
     dyno.startWatching(probeInterval, host);
@@ -110,12 +127,37 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     return live.size();
   }
 
-  /** SIGKILL to every process of every dyno still running. */
-  public void killAll() {
-    live.forEach(ProcessDyno::kill);
+  /**
+   * A dyno this runtime started whose processes have not all ended (or whose last output is still
+   * being read).
+   *
+   * @param pid the dyno's main process: {@code /bin/sh -c}, or what it {@code exec}s
+   */
+  public record Live(String app, DynoName dyno, long pid, int port) {}
+
+  /** The dynos this runtime runs now: what {@code ps} on this node would show. */
+  public List<Live> live() {
+    return List.copyOf(live.values());
   }
 
-  /** Kills what is left and stops the runtime's threads. */
+  /**
+   * The node dies: SIGKILL to every process of every dyno still running, and from now on no
+   * process starts (a launch fails). Processes report their exit, so their dynos take it for a
+   * crash and (a first crash restarts at once) would start them again while the node goes away;
+   * they must not, and no start may slip in between the kills.
+   */
+  @Override
+  public void killAll() {
+    lifecycle.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+    live.keySet().forEach(ProcessDyno::kill);
+  }
+
+  /** Kills what is left (as {@link #killAll()}, so nothing starts any more) and stops the runtime's threads. */
   @Override
   public void close() {
     killAll();
