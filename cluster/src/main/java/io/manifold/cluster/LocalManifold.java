@@ -74,11 +74,7 @@ public final class LocalManifold implements AutoCloseable {
    * @throws InputException when a port is taken or the database cannot be used
    */
   public static LocalManifold start(Config overrides) {
-    Config manifoldConfig = withDataDir(overrides
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.parseResources(LocalManifold.class.getClassLoader(), "manifold-node.conf"))
-        .withFallback(ConfigFactory.defaultReference())
-        .resolve());
+    Config manifoldConfig = NodeConfig.load(overrides);
     Config m = manifoldConfig.getConfig("manifold");
     Database database = Database.fromConfig(m);
     database.check();

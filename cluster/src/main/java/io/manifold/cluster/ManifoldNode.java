@@ -44,8 +44,11 @@ public final class ManifoldNode {
   /**
    * Starts a node and returns once it is an Up member of the cluster and serves.
    *
-   * @param config Manifold's whole config (the database's plugin settings included)
-   * @param seed the node to join; null to start a new cluster
+   * @param config Manifold's whole config (the database's plugin settings included), best made by
+   *     {@link NodeConfig#load}, which lets flags, -D properties and application.conf override the
+   *     cluster defaults
+   * @param seed the node to join; null to join {@code pekko.cluster.seed-nodes} if there are any,
+   *     else to start a new cluster
    */
   static ManifoldNode start(String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed) {
     Config m = config.getConfig("manifold");
@@ -60,15 +63,17 @@ public final class ManifoldNode {
     node.put("pekko.cluster.sharding.handoff-timeout", stopTimeout.toMillis() + "ms");
     // terminate() is a crash (kill); a graceful stop runs coordinated shutdown itself
     node.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
-    Config full = ConfigFactory.parseMap(node)
-        .withFallback(ConfigFactory.parseResources(ManifoldNode.class.getClassLoader(), "manifold-cluster.conf"))
-        .withFallback(config)
-        .resolve();
+    Config full = ConfigFactory.parseMap(node).withFallback(NodeConfig.withClusterDefaults(config)).resolve();
     ProcessRuntime runtime = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", full);
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(seed != null ? seed : cluster.selfMember().address()));
+    boolean seedNodes = !full.getStringList("pekko.cluster.seed-nodes").isEmpty();
+    if (seed != null) {
+      cluster.manager().tell(Join.create(seed));
+    } else if (!seedNodes) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } // else the cluster extension joins the seed nodes by itself
     try {
       NodeGuardian.Started s = started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -77,7 +82,8 @@ public final class ManifoldNode {
       }
       if (cluster.selfMember().status() != MemberStatus.up()) {
         throw new TimeoutException("not an Up member of the cluster after " + START_TIMEOUT.toSeconds() + " s"
-            + (seed == null ? "" : "; is " + seed + " running?"));
+            + (seed != null ? "; is " + seed + " running?"
+                : seedNodes ? "; does any of " + full.getStringList("pekko.cluster.seed-nodes") + " run, with exactly that host?" : ""));
       }
       return new ManifoldNode(name, system, runtime, s, stopTimeout);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
