@@ -44,9 +44,18 @@ public record Database(String url, String user, String password, Kind kind, Stri
   }
 
   private static final String H2_OPTIONS = ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+  /**
+   * H2's automatic mixed mode, for node processes on one machine sharing one file: the first to
+   * open it serves it to the others over TCP (the lock file says where); when that one dies,
+   * another takes the file over, and the rest reconnect. H2 refuses it with
+   * {@code DB_CLOSE_ON_EXIT=FALSE}, so its shutdown hook closes the file when the JVM exits:
+   * {@code manifold node} leaves the cluster on SIGTERM before the JVM's shutdown begins.
+   */
+  private static final String H2_AUTO_SERVER = ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
 
   /**
-   * From {@code manifold.db}: {@code url} empty for the H2 file in {@code manifold.data-dir};
+   * From {@code manifold.db}: {@code url} empty for the H2 file in {@code manifold.data-dir}
+   * (with {@code auto-server}, shared by several processes);
    * {@code postgres://user:password@host:port/db}, a {@code jdbc:} URL, or {@code memory} (nothing
    * stored: for tests and throw-away runs).
    */
@@ -57,6 +66,10 @@ public record Database(String url, String user, String password, Kind kind, Stri
     if (url.isEmpty()) {
       Path dir = Path.of(manifold.getString("data-dir")).toAbsolutePath().normalize();
       Path file = dir.resolve("manifold");
+      if (manifold.getBoolean("db.auto-server")) {
+        return new Database("jdbc:h2:file:" + file + H2_AUTO_SERVER, "sa", "", Kind.H2,
+            "H2 file " + file + ".mv.db (shared by the nodes on this machine)");
+      }
       return new Database("jdbc:h2:file:" + file + H2_OPTIONS, "sa", "", Kind.H2, "H2 file " + file + ".mv.db");
     }
     if (url.equals("memory")) {
@@ -80,7 +93,8 @@ public record Database(String url, String user, String password, Kind kind, Stri
       return new Database(url, user, password, Kind.POSTGRES, "PostgreSQL at " + url.substring("jdbc:postgresql://".length()));
     }
     if (url.startsWith("jdbc:h2:")) {
-      String full = url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY") ? url : url + H2_OPTIONS;
+      String upper = url.toUpperCase(Locale.ROOT);
+      String full = upper.contains("WRITE_DELAY") ? url : url + (upper.contains("AUTO_SERVER=TRUE") ? ";DATABASE_TO_UPPER=false;WRITE_DELAY=0" : H2_OPTIONS);
       return new Database(full, user.isEmpty() ? "sa" : user, password, Kind.H2, "H2 at " + url.substring(8));
     }
     throw new InputException("--database " + url,
@@ -178,7 +192,9 @@ public record Database(String url, String user, String password, Kind kind, Stri
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
     if (kind == Kind.H2 && (code == 90020 || String.valueOf(e.getMessage()).contains("already in use"))) {
-      return "the database file is in use by another Manifold; stop it, or give this one another --data-dir";
+      return url.contains("AUTO_SERVER=TRUE")
+          ? "the database file is in use by a Manifold that does not share it (manifold up); stop it, or give the nodes another --data-dir"
+          : "the database file is in use by another Manifold; stop it, or give this one another --data-dir";
     }
     if (kind == Kind.POSTGRES && state.startsWith("08")) {
       return "cannot reach PostgreSQL (" + e.getMessage() + "); is it running and listening there?";

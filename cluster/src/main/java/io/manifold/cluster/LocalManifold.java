@@ -3,29 +3,21 @@ package io.manifold.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.InputException;
-import io.manifold.core.app.App;
 import io.manifold.core.app.AppHandle;
 import io.manifold.core.app.AppRegistry;
-import io.manifold.core.app.AppView;
-import io.manifold.core.app.Quantity;
-import io.manifold.core.app.Slug;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -89,11 +81,7 @@ public final class LocalManifold implements AutoCloseable {
 
   /** As {@link #start(Config)}, each node's dynos run by what {@code runtimes} makes. */
   public static LocalManifold start(Config overrides, ManifoldNode.Runtimes runtimes) {
-    Config manifoldConfig = withDataDir(overrides
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ManifoldNode.defaults())
-        .withFallback(ConfigFactory.defaultReference())
-        .resolve());
+    Config manifoldConfig = NodeConfig.load(overrides);
     Config m = manifoldConfig.getConfig("manifold");
     Database database = Database.fromConfig(m);
     database.check();
@@ -163,12 +151,7 @@ public final class LocalManifold implements AutoCloseable {
    * @throws InputException when the Procfile is bad or the app cannot be created (name taken, ...)
    */
   public AppHandle createApp(String name, Path dir, Map<String, String> config, Map<String, Integer> formation) {
-    Slug slug = dir == null ? null : Slug.fromDirectory(dir, Instant.now());
-    AppRegistry.Created created = any().apps().create(name, user, slug, config, formation).toCompletableFuture().join();
-    if (created.error() != null) {
-      throw new InputException(name, created.message());
-    }
-    return any().apps().handle(created.app());
+    return appUp().create(name, dir, config, formation);
   }
 
   /**
@@ -181,44 +164,15 @@ public final class LocalManifold implements AutoCloseable {
    * @param newFormation the formation of an app made now
    */
   public Up up(String name, Path dir, Map<String, String> config, Map<String, Integer> formation, Map<String, Integer> newFormation) {
-    AppHandle found = app(name);
-    if (found == null) {
-      return new Up(createApp(name, dir, config, newFormation), false);
-    }
-    Slug slug = Slug.fromDirectory(dir, Instant.now());
-    AppView view = ask(found, App.GetView::new);
-    Slug current = view.state().slug();
-    if (current == null || !current.dir().equals(slug.dir()) || !current.processTypes().equals(slug.processTypes())) {
-      expect(ask(found, r -> new App.Deploy(slug, user, r)));
-    }
-    Map<String, String> changed = new TreeMap<>();
-    config.forEach((k, v) -> {
-      if (!v.equals(view.state().config().get(k))) {
-        changed.put(k, v);
-      }
-    });
-    if (!changed.isEmpty()) {
-      expect(ask(found, r -> new App.SetConfig(changed, user, r)));
-    }
-    if (formation != null && !formation.isEmpty()) {
-      Map<String, Quantity> q = new LinkedHashMap<>();
-      formation.forEach((type, n) -> q.put(type, Quantity.absolute(n)));
-      expect(ask(found, r -> new App.Scale(q, Map.of(), user, r)));
-    }
-    return new Up(found, true);
+    return appUp().up(name, dir, config, formation, newFormation);
   }
 
   /** An app {@link #up} made or found. */
   public record Up(AppHandle app, boolean found) {}
 
-  private <T> T ask(AppHandle app, Function<ActorRef<T>, App.Command> message) {
-    return AskPattern.ask(app.app(), message::apply, Duration.ofSeconds(30), any().system().scheduler()).toCompletableFuture().join();
-  }
-
-  private static void expect(App.Outcome outcome) {
-    if (!outcome.accepted()) {
-      throw new InputException(outcome.view() == null ? "app" : outcome.view().name(), outcome.message());
-    }
+  private AppUp appUp() {
+    ManifoldNode node = any();
+    return new AppUp(node.apps(), node.system(), user);
   }
 
   /** An app by name, or null. */

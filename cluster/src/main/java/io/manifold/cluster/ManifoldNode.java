@@ -48,22 +48,13 @@ public final class ManifoldNode {
   }
 
   /**
-   * A node's Pekko defaults: manifold-cluster.conf (Cluster, Sharding, the Split Brain Resolver,
-   * tuned for one machine) over manifold-node.conf. They go under the application's config and
-   * the caller's overrides and over reference.conf, so that every one of them can be overridden.
-   */
-  static Config defaults() {
-    ClassLoader loader = ManifoldNode.class.getClassLoader();
-    return ConfigFactory.parseResources(loader, "manifold-cluster.conf")
-        .withFallback(ConfigFactory.parseResources(loader, "manifold-node.conf"));
-  }
-
-  /**
    * Starts a node and returns once it is an Up member of the cluster and serves.
    *
-   * @param config Manifold's whole config, resolved: the caller's overrides over
-   *     {@link #defaults()} over reference.conf (the database's plugin settings included)
-   * @param seed the node to join; null to start a new cluster
+   * @param config Manifold's whole config (the database's plugin settings included), best made by
+   *     {@link NodeConfig#load}, which lets flags, -D properties and application.conf override the
+   *     cluster defaults
+   * @param seed the node to join; null to join {@code pekko.cluster.seed-nodes} if there are any,
+   *     else to start a new cluster
    */
   static ManifoldNode start(String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed) {
     return start(name, config, clusterPort, routerPort, apiPort, token, seed, Runtimes.PROCESSES);
@@ -83,10 +74,6 @@ public final class ManifoldNode {
   /** As above, with the dynos' runtime made by {@code runtimes}. */
   static ManifoldNode start(
       String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes) {
-    if (!config.getString("pekko.actor.provider").equals("cluster")) {
-      throw new IllegalArgumentException("a node's config must include ManifoldNode.defaults() (pekko.actor.provider is "
-          + config.getString("pekko.actor.provider") + ")");
-    }
     Config m = config.getConfig("manifold");
     NodeSettings settings = NodeSettings.fromConfig(
         ConfigFactory.parseMap(Map.of("router.port", routerPort, "api.port", apiPort)).withFallback(m), token, name);
@@ -101,16 +88,20 @@ public final class ManifoldNode {
     node.put("pekko.cluster.sharding.handoff-timeout", stopTimeout.toMillis() + "ms");
     // terminate() is a crash (kill); a graceful stop runs coordinated shutdown itself
     node.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
-    // only what must differ per node goes over the caller's config: its defaults are in it already,
-    // under the overrides (layering manifold-cluster.conf here, over everything, made
-    // pekko.cluster.* impossible to override)
-    Config full = ConfigFactory.parseMap(node).withFallback(config).resolve();
+    // only what must differ per node goes over the caller's config: the cluster defaults are
+    // under the caller's settings (NodeConfig), so pekko.cluster.* can be overridden
+    Config full = ConfigFactory.parseMap(node).withFallback(NodeConfig.withClusterDefaults(config)).resolve();
     ProcessRuntime processes = new ProcessRuntime(m.getDuration("dyno.port-probe-interval"), stopTimeout.plusSeconds(5), m.getString("node.host"));
     DynoRuntime runtime = runtimes.create(name, processes);
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", full);
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(seed != null ? seed : cluster.selfMember().address()));
+    boolean seedNodes = !full.getStringList("pekko.cluster.seed-nodes").isEmpty();
+    if (seed != null) {
+      cluster.manager().tell(Join.create(seed));
+    } else if (!seedNodes) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } // else the cluster extension joins the seed nodes by itself
     try {
       NodeGuardian.Started s = started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -119,7 +110,8 @@ public final class ManifoldNode {
       }
       if (cluster.selfMember().status() != MemberStatus.up()) {
         throw new TimeoutException("not an Up member of the cluster after " + START_TIMEOUT.toSeconds() + " s"
-            + (seed == null ? "" : "; is " + seed + " running?"));
+            + (seed != null ? "; is " + seed + " running?"
+                : seedNodes ? "; does any of " + full.getStringList("pekko.cluster.seed-nodes") + " run, with exactly that host?" : ""));
       }
       return new ManifoldNode(name, system, runtime, processes, s, stopTimeout);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {

@@ -27,11 +27,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Each dyno gets a session of its own ({@code setsid}, where the system has it), so that a
  * Ctrl-C in Manifold's terminal reaches Manifold, which then stops the dynos the Heroku way,
  * rather than every process at once. Signals go to the dyno's whole process tree. Nothing a dyno
- * starts outlives Manifold: {@link #close()} and a JVM shutdown hook kill what is left.
+ * starts outlives Manifold: {@link #close()} and a JVM shutdown hook kill what is left, and when
+ * the JVM dies without either ({@code kill -9}) a {@link Watchdog} kills the dynos' process groups,
+ * so that a dyno whose node is gone cannot keep running beside its replacement on another node.
  *
  * <p>Bounds: two reader threads per running dyno (stdout and stderr), a launcher pool of
- * {@value #LAUNCH_THREADS} threads, one thread for all port probes; the number of dynos is bounded
- * by the formation.
+ * {@value #LAUNCH_THREADS} threads, one thread for all port probes, one watchdog process; the number
+ * of dynos is bounded by the formation.
  */
 public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   static final int LAUNCH_THREADS = 2;
@@ -48,6 +50,8 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
   /** Starts hold it shared; {@link #close()} takes it alone to set {@link #closed}, so no start slips past a close. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lifecycle
+  private final Watchdog watchdog = new Watchdog();
+  private final boolean watched = Watchdog.available();
   private final Thread shutdownHook;
 
   /**
@@ -89,7 +93,8 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     }
     int port = PortAllocator.freePort();
     List<String> command = new ArrayList<>();
-    if (Files.isExecutable(SETSID)) {
+    boolean session = Files.isExecutable(SETSID);
+    if (session) {
       command.add(SETSID.toString());
     }
     command.addAll(List.of("/bin/sh", "-c", spec.command()));
@@ -116,7 +121,15 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     } finally {
       lifecycle.readLock().unlock();
     }
-    dyno.exited().whenComplete((status, failure) -> live.remove(dyno));
+    // setsid made the shell the leader of a process group (and session) with its pid
+    long group = process.pid();
+    if (session && watched) {
+      watchdog.guard(group);
+    }
+    dyno.exited().whenComplete((status, failure) -> {
+      live.remove(dyno);
+      watchdog.release(group);
+    });
     dyno.startReaders(output, readers);
     dyno.startWatching(probeInterval, host);
     return dyno;
@@ -164,6 +177,7 @@ public final class ProcessRuntime implements DynoRuntime, AutoCloseable {
     awaitNone(Duration.ofSeconds(5));
     launcher.shutdownNow();
     probes.shutdownNow();
+    watchdog.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
