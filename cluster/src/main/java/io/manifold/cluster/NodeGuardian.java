@@ -82,7 +82,7 @@ final class NodeGuardian {
             int routerPort = routerBinding.localAddress().getPort();
             String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
             ApiSettings api = settings.api(routerUrl);
-            NodeInfo node = new NodeInfo(settings.node(), metrics, () -> Members.of(Cluster.get(ctx.getSystem())));
+            NodeInfo node = new NodeInfo(settings.node(), io.manifold.http.metrics.RouterReadings.local(new io.manifold.http.metrics.RouterStats(settings.node(), metrics)), () -> Members.of(Cluster.get(ctx.getSystem())));
             return ApiServer.bind(ctx.getSystem(), api, apps, node, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
               unbindOnShutdown(shutdown, "api-unbind", apiBinding);
               return new Started(routerPort, apiBinding.localAddress().getPort(), apps, metrics);
