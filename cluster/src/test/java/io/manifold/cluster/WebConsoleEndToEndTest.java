@@ -57,7 +57,7 @@ class WebConsoleEndToEndTest {
     data = Files.createDirectories(temp.resolve("data"));
     Path run = Files.createDirectories(data.resolve("scenarios").resolve("2026-01-01-kill-a-dyno"));
     Files.writeString(run.resolve("report.json"),
-        "{\"scenario\":\"kill-a-dyno\",\"started_at\":\"2026-01-01T10:00:00Z\",\"outcome\":\"passed\",\"summary\":\"3 of 3 expectations met\"}");
+        "{\"scenario\":\"kill-a-dyno\",\"started_at\":\"2026-01-01T10:00:00Z\",\"finished_at\":\"2026-01-01T10:01:05Z\",\"outcome\":\"passed\",\"summary\":\"3 of 3 expectations met\"}");
     Files.writeString(run.resolve("report.html"), "<!doctype html><title>kill-a-dyno</title><h1>kill-a-dyno: passed</h1>");
     // three nodes sharing the H2 journal in the data directory: an app whose entity lived on the lost node recovers from it
     manifold = LocalManifold.start(ConfigFactory.parseMap(Map.of(
@@ -323,20 +323,32 @@ class WebConsoleEndToEndTest {
     browser.click("#nav a[data-section=scenarios]");
     browser.await("no run going on", d -> browser.text("#no-scenario").equals("No scenario running."));
 
-    // what the scenario runner will write about every second while a run goes on
+    // what the scenario runner writes about every second while a run goes on (LiveReport: the same
+    // fields, which ConsoleLiveViewContractTest in the scenarios module holds the writer and the page to)
     Path running = Files.createDirectories(data.resolve("scenarios").resolve("2026-01-02-kill-a-node"));
     StringBuilder points = new StringBuilder();
     for (int t = 0; t <= 40; t++) {
-      points.append(t == 0 ? "" : ",").append("{\"t\":").append(t).append(",\"requests_per_second\":50,\"p50_ms\":").append(t > 10 && t < 25 ? 40 : 4)
-          .append(",\"p99_ms\":").append(t > 10 && t < 25 ? 900 : 20).append(",\"errors\":{").append(t > 10 && t < 14 ? "\"H13\":3" : "").append("}}");
+      boolean hurt = t > 10 && t < 25;
+      points.append(t == 0 ? "" : ",").append("{\"t\":").append(t).append(".0,\"requests_per_second\":50,\"ok_per_second\":")
+          .append(t > 10 && t < 14 ? "47.0" : "50.0").append(",\"p50_ms\":").append(hurt ? 40.0 : 4.0)
+          .append(",\"p99_ms\":").append(hurt ? 900.0 : 20.0).append(",\"errors\":{").append(t > 10 && t < 14 ? "\"H13\":3" : "")
+          .append("},\"dynos_up\":").append(hurt ? 4 : 6).append(",\"dynos_wanted\":6}");
     }
     Path live = running.resolve("live.json");
-    Files.writeString(live, "{\"state\":\"running\",\"scenario\":\"kill-a-node\",\"app\":\"hello\",\"elapsed_seconds\":40,"
-        + "\"duration_seconds\":60,\"faults\":[{\"name\":\"kill-node\",\"target\":\"node-b\",\"from_seconds\":10,\"to_seconds\":25}],"
-        + "\"points\":[" + points + "],\"expectations\":[{\"name\":\"dynos come back elsewhere within 30 s\",\"state\":\"met\"},"
-        + "{\"name\":\"p99 under 1 s\",\"state\":\"pending\"}]}");
+    Files.writeString(live, "{\"state\":\"running\",\"scenario\":\"kill-a-node\",\"app\":\"hello\",\"apps\":[\"hello\"],"
+        + "\"started_at\":\"2026-01-02T10:00:00.000Z\",\"elapsed_seconds\":40.2,\"duration_seconds\":60.0,\"bucket_seconds\":1.0,"
+        + "\"faults\":[{\"index\":1,\"name\":\"kill-node\",\"description\":\"kill node 2 at 10s for 15s\",\"target\":\"node-2\","
+        + "\"from_seconds\":10.0,\"to_seconds\":25.0,\"problem\":null},"
+        + "{\"index\":2,\"name\":\"kill-node\",\"description\":\"kill node 7 at 30s\",\"target\":\"node-7\","
+        + "\"from_seconds\":30.0,\"to_seconds\":null,\"problem\":\"could not apply it: no node 7\"}],"
+        + "\"points\":[" + points + "],\"expectations\":[{\"index\":1,\"name\":\"dynos come back elsewhere within 30 s\",\"state\":\"met\",\"detail\":\"\"},"
+        + "{\"index\":2,\"name\":\"p99 under 1 s\",\"state\":\"pending\",\"detail\":\"\"}]}\n");
     browser.await("the live run", d -> browser.text("#scenario-live").contains("kill-a-node on hello"));
     assertTrue(browser.text("#scenario-live").contains("dynos come back elsewhere within 30 s"), browser.text("#scenario-live"));
+    assertTrue(browser.text("#scenario-live tr[data-problem=true]").contains("could not apply it: no node 7"), "a fault that failed says why");
+    assertTrue(browser.text("#scenario-live").contains("kill node 2 at 10s for 15s"), browser.text("#scenario-live"));
+    assertEquals("Dynos up: 6 of 6 wanted, at 40 s", browser.text("#scenario-dynos"));
+    assertEquals(1, browser.all("#scenario-live svg rect.fault.failed").size(), "drawn as tried, not as lasting");
     browser.screenshot(SCREENSHOTS.resolve("scenarios.png"));
     Files.delete(live);
     browser.await("the run over", d -> browser.text("#no-scenario").equals("No scenario running."));
