@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,7 +50,7 @@ final class RouterFigures {
   record Gather(String app, ActorRef<Gathered> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
   /** The answer to {@link Gather}; it never leaves the node. */
-  record Gathered(List<RouterStats.Window> windows, List<String> missing) implements NoSerializationVerificationNeeded {}
+  record Gathered(List<RouterStats.Window> windows, Map<String, String> missing) implements NoSerializationVerificationNeeded {}
 
   /** The figures the Receptionist knows of now. */
   private record Listed(Set<ActorRef<Command>> figures) implements Command, NoSerializationVerificationNeeded {}
@@ -90,16 +89,23 @@ final class RouterFigures {
     Map<Address, Member> byAddress = new HashMap<>();
     state.getMembers().forEach(member -> byAddress.put(member.address(), member));
     Map<String, ActorRef<Command>> ask = new TreeMap<>();
+    Map<String, String> missing = new TreeMap<>();
     for (ActorRef<Command> ref : known) {
       Address at = ref.path().address();
       Member member = at.hasLocalScope() ? self : byAddress.get(at);
-      if (member != null && !unreachable.contains(member) && member.status() != MemberStatus.down()) {
+      if (member == null) {
+        continue; // a node already removed, still in the listing for a moment
+      } else if (unreachable.contains(member)) {
+        missing.put(Members.name(member), "unreachable");
+      } else if (member.status() == MemberStatus.down()) {
+        missing.put(Members.name(member), "down");
+      } else {
         ask.put(Members.name(member), ref);
       }
     }
-    Set<String> missing = new TreeSet<>();
-    state.getMembers().forEach(member -> missing.add(Members.name(member)));
-    missing.removeAll(ask.keySet());
+    // the Receptionist's list reaches a node by gossip, a second or two after another joined
+    state.getMembers().forEach(member -> missing.putIfAbsent(Members.name(member), "not known to this node yet"));
+    ask.keySet().forEach(missing::remove);
     ctx.spawnAnonymous(RouterFiguresGathering.create(m.app(), ask, missing, timeout, m.replyTo()));
   }
 

@@ -29,15 +29,15 @@ final class RouterFiguresGathering {
 
   /**
    * @param ask the nodes to ask, by name
-   * @param missing the nodes already known to be missing (unreachable, no figures registered)
+   * @param missing the nodes already known to be missing, with why (unreachable, ...)
    */
-  static Behavior<Command> create(String app, Map<String, ActorRef<RouterFigures.Command>> ask, Set<String> missing,
+  static Behavior<Command> create(String app, Map<String, ActorRef<RouterFigures.Command>> ask, Map<String, String> missing,
       Duration timeout, ActorRef<RouterFigures.Gathered> replyTo) {
     return Behaviors.setup(ctx -> {
       Map<String, RouterStats.Window> windows = new TreeMap<>();
-      Set<String> left = new TreeSet<>(missing);
+      Map<String, String> left = new TreeMap<>(missing);
       if (ask.isEmpty()) {
-        replyTo.tell(new RouterFigures.Gathered(List.of(), List.copyOf(left)));
+        replyTo.tell(new RouterFigures.Gathered(List.of(), left));
         return Behaviors.stopped();
       }
       ask.forEach((node, ref) -> ctx.ask(RouterFigures.Reading.class, ref, timeout,
@@ -48,14 +48,14 @@ final class RouterFiguresGathering {
           .onMessage(Answered.class, a -> {
             waiting.remove(a.node());
             if (a.window() == null) {
-              left.add(a.node());
+              left.put(a.node(), "no answer within " + timeout.toMillis() + " ms");
             } else {
               windows.put(a.node(), a.window());
             }
             if (!waiting.isEmpty()) {
               return Behaviors.same();
             }
-            replyTo.tell(new RouterFigures.Gathered(new ArrayList<>(windows.values()), List.copyOf(left)));
+            replyTo.tell(new RouterFigures.Gathered(new ArrayList<>(windows.values()), left));
             return Behaviors.stopped();
           })
           .build();

@@ -7,7 +7,6 @@ import io.manifold.http.metrics.RouterStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -48,32 +47,33 @@ class RouterFiguresGatheringTest {
     TestProbe<RouterFigures.Gathered> api = kit.createTestProbe();
     Map<String, ActorRef<RouterFigures.Command>> ask = new TreeMap<>(Map.of(
         "node-1", answering("node-1", 7), "node-2", silent.getRef(), "node-3", answering("node-3", 5)));
-    kit.spawn(RouterFiguresGathering.create("shop", ask, Set.of("node-4"), TIMEOUT, api.getRef()));
+    kit.spawn(RouterFiguresGathering.create("shop", ask, Map.of("node-4", "unreachable"), TIMEOUT, api.getRef()));
 
     assertEquals("shop", silent.expectMessageClass(RouterFigures.Read.class).app(), "every node is asked");
     time.expectNoMessageFor(TIMEOUT.minusMillis(10), api);
     time.timePasses(Duration.ofMillis(20));
     RouterFigures.Gathered g = api.receiveMessage();
     assertEquals(List.of("node-1", "node-3"), g.windows().stream().map(RouterStats.Window::node).toList());
-    assertEquals(List.of("node-2", "node-4"), g.missing(), "the silent node and the one known missing before");
+    assertEquals(Map.of("node-2", "no answer within 500 ms", "node-4", "unreachable"), g.missing(),
+        "the silent node and the one known missing before");
   }
 
   @Test
   void everyNodeAnsweringEndsTheGatheringAtOnce() {
     TestProbe<RouterFigures.Gathered> api = kit.createTestProbe();
     kit.spawn(RouterFiguresGathering.create("shop", Map.of("node-1", answering("node-1", 3), "node-2", answering("node-2", 4)),
-        Set.of(), TIMEOUT, api.getRef()));
+        Map.of(), TIMEOUT, api.getRef()));
     RouterFigures.Gathered g = api.receiveMessage(Duration.ofSeconds(3));
     assertEquals(7, RouterStats.merge("shop", g.windows()).requests());
-    assertEquals(List.of(), g.missing());
+    assertEquals(Map.of(), g.missing());
   }
 
   @Test
   void withNobodyToAskTheAnswerIsWhoIsMissing() {
     TestProbe<RouterFigures.Gathered> api = kit.createTestProbe();
-    kit.spawn(RouterFiguresGathering.create("shop", Map.of(), Set.of("node-2"), TIMEOUT, api.getRef()));
+    kit.spawn(RouterFiguresGathering.create("shop", Map.of(), Map.of("node-2", "down"), TIMEOUT, api.getRef()));
     RouterFigures.Gathered g = api.receiveMessage(Duration.ofSeconds(3));
     assertEquals(List.of(), g.windows());
-    assertEquals(List.of("node-2"), g.missing());
+    assertEquals(Map.of("node-2", "down"), g.missing());
   }
 }

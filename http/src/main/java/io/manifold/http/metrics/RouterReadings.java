@@ -1,6 +1,7 @@
 package io.manifold.http.metrics;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,12 +19,13 @@ public interface RouterReadings {
 
   /**
    * @param windows one per node that answered, in node name order
-   * @param missing the nodes whose figures are left out (did not answer in time, or unreachable), sorted
+   * @param missing the nodes whose figures are left out, by name (sorted), each with why: unreachable,
+   *     down, not known to the asking node yet, or no answer in time
    */
-  record Gathered(List<RouterStats.Window> windows, List<String> missing) {}
+  record Gathered(List<RouterStats.Window> windows, Map<String, String> missing) {}
 
   /** This node's own figures only. */
   static RouterReadings local(RouterStats stats) {
-    return app -> CompletableFuture.completedFuture(new Gathered(List.of(stats.window(app)), List.of()));
+    return app -> CompletableFuture.completedFuture(new Gathered(List.of(stats.window(app)), Map.of()));
   }
 }

@@ -30,8 +30,8 @@ export function routerPanel(page, scope) {
       + `${stats.backlog} in the backlog · window ${format(stats.window_seconds)} s · `
       + `the routers of ${counted} node${counted === 1 ? '' : 's'}`);
     missing.hidden = stats.missing.length === 0;
-    fill(missing, stats.missing.length === 0 ? '' : `Left out: ${stats.missing.join(', ')} did not answer in time `
-      + `(unreachable or lost); the figures above are the other nodes' only.`);
+    fill(missing, stats.missing.length === 0 ? '' : `Left out: ${stats.missing.map(m => `${m.node} (${m.reason})`).join(', ')}. `
+      + `The figures above are the other nodes' routers' only.`);
     fill(nodes, table('Router figures per node', ['Node', 'Rate', 'p50', 'p99', 'Errors now', 'In all', 'In flight'], [
       ...stats.nodes.map(n => h('tr', {dataset: {node: n.node, requests: String(n.requests)}},
         h('th', {scope: 'row'}, n.node),
@@ -41,8 +41,8 @@ export function routerPanel(page, scope) {
         h('td', {}, Object.entries(n.errors).map(([code, count]) => `${code} ${count}`).join(', ') || '0'),
         h('td', {}, n.requests.toLocaleString()),
         h('td', {}, String(n.in_flight)))),
-      ...stats.missing.map(name => h('tr', {dataset: {node: name, missing: 'true'}},
-        h('th', {scope: 'row'}, name), h('td', {colspan: 6, class: 'problem-text'}, 'no answer: left out'))),
+      ...stats.missing.map(m => h('tr', {dataset: {node: m.node, missing: 'true'}},
+        h('th', {scope: 'row'}, m.node), h('td', {colspan: 6, class: 'problem-text'}, `left out: ${m.reason}`))),
     ], 'No node answered.'));
   });
   return {el, refresh: async () => {}};
