@@ -7,14 +7,15 @@ import io.manifold.http.metrics.RouterStats;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /manifold/apps/{app}/router-stats}: what the routers of every node did for the app
  * over the last second or so (requests per second, p50 and p99 latency, errors by H-code) and
  * since the start, for the console's live charts; the same per node, and the nodes whose figures
- * are missing, with why (unreachable, or no answer in time). Figures that cannot be known yet (the first reading,
- * a window without requests) are {@code null}, not 0.
+ * are missing, with why (unreachable, or no answer in time). Figures that cannot be known yet (the
+ * first reading, a window without requests) are {@code null}, not 0.
  */
 final class RouterStatsRoutes extends Routes {
   private final RouterReadings routers;
@@ -36,7 +37,7 @@ final class RouterStatsRoutes extends Routes {
     gathered.windows().stream().sorted(Comparator.comparing(RouterStats.Window::node))
         .forEach(w -> nodes.add(figures(Json.object().put("node", w.node()), w.figures())));
     ArrayNode missing = o.putArray("missing");
-    new java.util.TreeMap<>(gathered.missing()).forEach((name, why) -> missing.addObject().put("node", name).put("reason", why));
+    new TreeMap<>(gathered.missing()).forEach((name, why) -> missing.addObject().put("node", name).put("reason", why));
     return o;
   }
 
