@@ -13,6 +13,7 @@ import io.manifold.http.RouterFront;
 import io.manifold.http.api.ApiServer;
 import io.manifold.http.api.ApiSettings;
 import io.manifold.http.api.NodeInfo;
+import io.manifold.http.metrics.ClusterMetrics;
 import io.manifold.http.metrics.DynoMetrics;
 import io.manifold.http.metrics.LogMetrics;
 import io.manifold.http.metrics.MetricsRoute;
@@ -53,6 +54,7 @@ final class NodeGuardian {
       RouterMetrics routerMetrics = new RouterMetrics(metrics, table);
       DynoMetrics dynoMetrics = new DynoMetrics(metrics, settings.node());
       LogMetrics logMetrics = new LogMetrics(metrics);
+      ClusterMetrics.register(metrics, () -> Members.countByStatus(Cluster.get(ctx.getSystem())));
       NodeObservers observers = new NodeObservers(dynoMetrics, app -> counters(logMetrics.channel(app)), dynoMetrics::forget);
 
       Entities entities = new Entities(ctx.getSystem());
@@ -69,7 +71,7 @@ final class NodeGuardian {
           runtime, settings.dynos(), hub, settings.node(), observers, entities, settings.reconcileEvery());
       entities.init(wiring, runtime, settings.dynos(), settings.logs(), new HttpDrainTransport(), observers, settings.node());
       ActorRef<AppRegistry.Command> registry = ClusterSingleton.get(ctx.getSystem()).init(
-          SingletonActor.of(AppRegistry.create(entities, settings.maxApps(), settings.reconcileEvery().multipliedBy(3)), "app-registry"));
+          SingletonActor.of(AppRegistry.create(entities, settings.maxApps(), settings.reconcileEvery()), "app-registry"));
       Apps apps = new Apps(ctx.getSystem(), registry, entities, settings.manifold().getDuration("api.ask-timeout"));
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
