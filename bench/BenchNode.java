@@ -26,6 +26,9 @@ public final class BenchNode {
         "manifold.router.port", routerPort,
         "manifold.api.port", apiPort,
         "manifold.api.token", "bench",
+        // nothing kept: a run leaves no app behind in the user's data directory for the next
+        // run to trip over ("Name bench is already taken"), and writes no file while it measures
+        "manifold.db.url", "memory",
         "manifold.router.policy", policy)));
     node.createApp("bench", appDir, Map.of("BENCH_RUN", run), Map.of("web", 3));
     System.out.println("ready " + node.port() + " " + node.apiPort());
