@@ -89,6 +89,8 @@ public final class LogProbe {
       LogChannel.Command c = probe.receiveMessage(Duration.ofNanos(left));
       if (c instanceof LogChannel.Publish p) {
         seen.add(p.line());
+      } else if (c instanceof LogChannel.PublishAll p) {
+        seen.addAll(p.lines());
       }
       return true;
     } catch (AssertionError timeout) {

@@ -1,6 +1,5 @@
 package io.manifold.http;
 
-import io.manifold.core.logs.LogChannel;
 import io.manifold.core.routing.AppRoutes;
 import io.manifold.core.routing.HCode;
 import io.manifold.core.routing.RouterLine;
@@ -11,15 +10,18 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * How a request ended, told twice: the router line to the app's log channel (Heroku's format) and
- * the node's metrics. Every path through the router ends here exactly once.
+ * the node's metrics. Every path through the router ends here exactly once. The lines go in
+ * batches ({@link RouterLogs}).
  */
 final class Outcomes {
   /** The H-code of an answer the router made itself. */
   static final String CODE_HEADER = "X-Manifold-Code";
   private final RouterMetrics metrics;
+  private final RouterLogs logs;
 
-  Outcomes(RouterMetrics metrics) {
+  Outcomes(RouterMetrics metrics, RouterLogs logs) {
     this.metrics = metrics;
+    this.logs = logs;
   }
 
   /** The dyno answered: {@code code} null for a complete answer, or why it broke off. */
@@ -49,7 +51,7 @@ final class Outcomes {
   private void report(Exchange ex, RouterLine line, int status, HCode code) {
     AppRoutes routes = ex.routes;
     if (routes != null) {
-      routes.logs().tell(new LogChannel.Publish(line.toLogLine(Instant.now())));
+      logs.publish(routes.app(), routes.logs(), line.toLogLine(Instant.now()));
       metrics.record(routes.app(), status, code, ex.receivedNanos);
     }
   }

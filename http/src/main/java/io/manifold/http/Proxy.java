@@ -49,6 +49,7 @@ final class Proxy {
   final Outcomes outcomes;
   final BootQueue bootQueue;
   private final RouterMetrics metrics;
+  private final RouterLogs routerLogs;
   /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
   private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
@@ -66,7 +67,8 @@ final class Proxy {
     this.executor = system.executionContext();
     this.clientLog = system.classicSystem().log();
     this.metrics = metrics;
-    this.outcomes = new Outcomes(metrics);
+    this.routerLogs = new RouterLogs(scheduler, executor);
+    this.outcomes = new Outcomes(metrics, routerLogs);
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
     metrics.bootQueue(bootQueue::waiting);
@@ -98,6 +100,7 @@ final class Proxy {
         if (!now.containsKey(app)) {
           r.backlog().evictAll();
           metrics.forget(app);
+          routerLogs.forget(app);
         }
       });
       connections.entrySet().removeIf(e -> {

@@ -32,6 +32,12 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   /** A line for the log. Lines over 10,000 bytes are split, as Logplex does. */
   public record Publish(LogLine line) implements Command {}
 
+  /**
+   * Several lines for the log, in order, as if each came in a {@link Publish} of its own: the
+   * router sends its lines this way, a batch at a time, rather than one message per request.
+   */
+  public record PublishAll(List<LogLine> lines) implements Command {}
+
   /** The last {@code lines} lines that match, oldest first, as {@code heroku logs -n} asks. */
   public record Fetch(LogFilter filter, int lines, ActorRef<Lines> replyTo) implements Command {}
 
@@ -101,6 +107,7 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Publish.class, this::onPublish)
+        .onMessage(PublishAll.class, this::onPublishAll)
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(Tail.class, this::onTail)
         .onMessage(TailEnded.class, this::onTailEnded)
@@ -109,7 +116,16 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
   }
 
   private Behavior<Command> onPublish(Publish publish) {
-    LogLine line = publish.line();
+    append(publish.line());
+    return this;
+  }
+
+  private Behavior<Command> onPublishAll(PublishAll publish) {
+    publish.lines().forEach(this::append);
+    return this;
+  }
+
+  private void append(LogLine line) {
     List<String> chunks = LogLine.chunks(line.message());
     counters.published(chunks.size());
     for (String chunk : chunks) {
@@ -126,7 +142,6 @@ public final class LogChannel extends AbstractBehavior<LogChannel.Command> {
         drain.tell(new DrainSession.Deliver(piece));
       }
     }
-    return this;
   }
 
   private Behavior<Command> onFetch(Fetch fetch) {

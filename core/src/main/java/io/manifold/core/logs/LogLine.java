@@ -47,6 +47,9 @@ public record LogLine(Instant time, String source, String process, String messag
    * never inside a character.
    */
   public static List<String> chunks(String message) {
+    if (message.length() <= MAX_MESSAGE_BYTES / 3) {
+      return List.of(message); // a char is at most 3 UTF-8 bytes: no need to encode it to know
+    }
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= MAX_MESSAGE_BYTES) {
       return List.of(message);

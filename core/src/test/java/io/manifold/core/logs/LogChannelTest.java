@@ -61,6 +61,17 @@ class LogChannelTest {
   }
 
   @Test
+  void linesPublishedTogetherAreStoredInTheirOrderEachSplitAsIfAlone() {
+    ActorRef<LogChannel.Command> channel = kit.spawn(LogChannel.create(LogSettings.HEROKU));
+    channel.tell(new LogChannel.Publish(app("web.1", "before")));
+    channel.tell(new LogChannel.PublishAll(List.of(
+        LogLine.heroku(Instant.now(), "router", "first"), app("web.1", "y".repeat(12_000)),
+        LogLine.heroku(Instant.now(), "router", "last"))));
+    assertEquals(List.of("before", "first", "y".repeat(10_000), "y".repeat(2_000), "last"),
+        fetch(channel, LogFilter.ALL, 10).stream().map(LogLine::message).toList());
+  }
+
+  @Test
   void aLineLongerThanTenThousandBytesIsStoredAsSeveralLines() {
     ActorRef<LogChannel.Command> channel = kit.spawn(LogChannel.create(LogSettings.HEROKU));
     channel.tell(new LogChannel.Publish(app("web.1", "x".repeat(25_000))));

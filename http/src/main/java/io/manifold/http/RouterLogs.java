@@ -1,0 +1,105 @@
+package io.manifold.http;
+
+import io.manifold.core.logs.LogChannel;
+import io.manifold.core.logs.LogLine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import scala.concurrent.ExecutionContextExecutor;
+
+/**
+ * The router's lines on their way to each app's log channel, a batch at a time. A request's line
+ * joins its app's batch (a queue add and a flag read); the batch goes out as one
+ * {@link LogChannel.PublishAll} a moment later ({@link #DELAY}, in practice the scheduler's next
+ * tick, about 10 ms), with every line that came meanwhile, in order. A line per message cost
+ * every request a message to the channel, and in a cluster three (the shard region, the shard,
+ * the channel), each one a thread to wake on a busy router; a batch costs that once per tick.
+ * Heroku's Logplex delivers lines asynchronously too, seconds late at times; the lines keep the
+ * time at which the router wrote them.
+ *
+ * <p>Bounded by the rate of requests times the delay; a batch is sent as messages of at most
+ * {@link #MAX_BATCH} lines.
+ */
+final class RouterLogs {
+  static final Duration DELAY = Duration.ofMillis(1);
+  static final int MAX_BATCH = 1_000;
+
+  private final Scheduler scheduler;
+  private final ExecutionContextExecutor executor;
+  private final Map<String, Batch> apps = new ConcurrentHashMap<>();
+
+  RouterLogs(Scheduler scheduler, ExecutionContextExecutor executor) {
+    this.scheduler = scheduler;
+    this.executor = executor;
+  }
+
+  /** Sends {@code line} to {@code app}'s channel {@code to}, with the next batch. */
+  void publish(String app, RecipientRef<LogChannel.Command> to, LogLine line) {
+    Batch b = apps.get(app);
+    if (b == null) {
+      b = apps.computeIfAbsent(app, a -> new Batch());
+    }
+    b.add(to, line);
+  }
+
+  /** The app is gone: its batch goes out as it is, and is not kept. */
+  void forget(String app) {
+    Batch b = apps.remove(app);
+    if (b != null && b.due.compareAndSet(false, true)) {
+      b.run(); // otherwise the flush that is due sends them
+    }
+  }
+
+  private final class Batch implements Runnable {
+    private final ConcurrentLinkedQueue<LogLine> lines = new ConcurrentLinkedQueue<>();
+    /** A flush is due (or running): lines added now go with it, or it schedules the next. */
+    private final AtomicBoolean due = new AtomicBoolean();
+    /** The channel, as the latest line named it (an app's channel can move between snapshots). */
+    private volatile RecipientRef<LogChannel.Command> to;
+
+    void add(RecipientRef<LogChannel.Command> channel, LogLine line) {
+      if (to != channel) {
+        to = channel;
+      }
+      lines.add(line);
+      if (!due.get() && due.compareAndSet(false, true)) {
+        scheduler.scheduleOnce(DELAY, this, executor);
+      }
+    }
+
+    /** Sends what has come; one runner at a time, since only the one that set {@code due} runs. */
+    @Override
+    public void run() {
+      while (true) {
+        List<LogLine> batch = new ArrayList<>();
+        for (LogLine l = lines.poll(); l != null; l = lines.poll()) {
+          batch.add(l);
+          if (batch.size() == MAX_BATCH) {
+            send(batch);
+            batch = new ArrayList<>();
+          }
+        }
+        send(batch);
+        due.set(false);
+        // a line added between the last poll and the reset found the flag set and left it to us
+        if (lines.isEmpty() || !due.compareAndSet(false, true)) {
+          return;
+        }
+      }
+    }
+
+    private void send(List<LogLine> batch) {
+      if (batch.size() == 1) {
+        to.tell(new LogChannel.Publish(batch.get(0)));
+      } else if (!batch.isEmpty()) {
+        to.tell(new LogChannel.PublishAll(batch));
+      }
+    }
+  }
+}
