@@ -2,8 +2,6 @@ package io.manifold.http;
 
 import io.manifold.core.dyno.Endpoint;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -31,7 +29,6 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.TLSPlacebo;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -43,7 +40,7 @@ import org.apache.pekko.util.ByteString;
  * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
  *
  * <p>Each connection is one stream of its own: a queue of requests into Pekko's client connection
- * flow, responses out into the request's future. This is Pekko's host connection pool without the
+ * flow over the router's own TCP ({@link SocketStage}), responses out into the request's future. This is Pekko's host connection pool without the
  * pool's own stream in the middle, which cost every request two more actor hops (into the pool
  * and back out) for queueing and retries that the router does not want: its slots already bound
  * the requests per dyno, and it never resends a request a dyno may have seen.
@@ -74,15 +71,15 @@ final class DynoConnections {
    */
   @SuppressWarnings("unchecked")
   DynoConnections(ActorSystem<?> system, Endpoint endpoint, ClientConnectionSettings settings, RouterSettings s,
-      LoggingAdapter log, Materializer materializer) {
+      LoggingAdapter log, Materializer materializer, NioTransport io) {
     // Pekko's connectionTo(..).http() taken apart, so that the router sees the bytes before the
     // parser does (StatusLineCheck). TLSPlacebo's inbound SessionBytes are SslTlsInbound.
     BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
         (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>)
             TLSPlacebo.getInstance();
     this.http = Http.get(system).clientLayer(Host.create(endpoint.host(), endpoint.port()), settings, log).atop(plain);
-    this.tcp = Tcp.get(system).outgoingConnection(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
-        Optional.empty(), List.of(), true, Optional.of(s.connectTimeout()), Optional.of(s.dynoKeepAlive()));
+    this.tcp = Flow.fromGraph(SocketStage.outgoing(io, InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
+        s.connectTimeout(), s.dynoKeepAlive()));
     this.maxStatusLine = s.maxResponseStatusLine();
     long keepAlive = s.dynoKeepAlive().toNanos();
     this.reuseWithinNanos = keepAlive - Math.min(1_000_000_000L, keepAlive / 4);

@@ -50,12 +50,14 @@ final class Proxy {
   final BootQueue bootQueue;
   private final RouterMetrics metrics;
   private final RouterLogs routerLogs;
+  /** The TCP of this router's connections to dynos (and of its clients' connections). */
+  private final NioTransport io;
   /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
   private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
 
   Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
-      ClientConnectionSettings webSocketClient, RouterMetrics metrics) {
+      ClientConnectionSettings webSocketClient, RouterMetrics metrics, NioTransport io) {
     this.system = system;
     this.settings = settings;
     this.table = table;
@@ -67,6 +69,7 @@ final class Proxy {
     this.executor = system.executionContext();
     this.clientLog = system.classicSystem().log();
     this.metrics = metrics;
+    this.io = io;
     this.routerLogs = new RouterLogs(scheduler, executor);
     this.outcomes = new Outcomes(metrics, routerLogs);
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
@@ -118,7 +121,7 @@ final class Proxy {
     DynoConnections c = connections.get(route);
     if (c == null) {
       c = connections.computeIfAbsent(route, r -> new DynoConnections(system, r.endpoint(), dynoClient, settings,
-          clientLog, materializer));
+          clientLog, materializer, io));
       if (route.retired()) {
         // it left the table while we looked; the table watch may already have passed it
         connections.remove(route, c);

@@ -5,18 +5,32 @@ import com.typesafe.config.ConfigFactory;
 import io.manifold.core.routing.RoutingTable;
 import io.manifold.http.metrics.NodeMetrics;
 import io.manifold.http.metrics.RouterMetrics;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
+import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
+import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.TLSPlacebo;
+import org.apache.pekko.util.ByteString;
+import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
 
 /**
  * A router node's HTTP front: binds the {@link Proxy} on the router's host and port, with Pekko
@@ -41,7 +55,9 @@ public final class RouterFront {
     ClientConnectionSettings webSockets = ClientConnectionSettings.create(
         clientConfig(settings, settings.idleTimeout().plusSeconds(5)).withFallback(base));
     ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
-    Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics);
+    NioTransport io = new NioTransport("manifold-router-io");
+    system.getWhenTerminated().thenRun(io::close);
+    Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics, io);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
       ClientConnection connection = new ClientConnection();
       return Flow.of(HttpRequest.class)
@@ -57,14 +73,64 @@ public final class RouterFront {
             return NotUsed.getInstance();
           });
     }).mapMaterializedValue(m -> NotUsed.getInstance());
-    return Http.get(system)
-        .newServerAt(settings.host(), settings.port())
-        .withSettings(server)
-        .logTo(new FrontLog(system.classicSystem().eventStream(), metrics))
-        .bindFlow(perConnection)
+    return serve(system, settings, server, io, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
         .thenApply(binding -> {
           proxy.boundTo(binding.localAddress().getPort());
           return binding;
+        });
+  }
+
+  /**
+   * Pekko HTTP's server ({@code Http.newServerAt(..).bindFlow}) over {@link NioTransport} rather
+   * than Pekko's TCP: each accepted connection is Pekko HTTP's server layer (parsing, rendering,
+   * pipelining, its error handler) joined with the handler flow and a {@link SocketStage}. As
+   * Pekko's binding does, the layer gets the client's address (for {@code remote-address-attribute}),
+   * connections close after the server's idle time-out, and at most {@code max-connections} are
+   * served at once (more wait in the listen backlog). Unbinding stops accepting; connections already
+   * accepted go on until they end, or until the actor system stops.
+   */
+  @SuppressWarnings("unchecked")
+  private static CompletionStage<ServerBinding> serve(ActorSystem<?> system, RouterSettings settings, ServerSettings server,
+      NioTransport io, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
+    Http http = Http.get(system);
+    Materializer materializer = Materializer.matFromSystem(system);
+    Executor executor = system.executionContext();
+    BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
+        (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>) TLSPlacebo.getInstance();
+    scala.concurrent.duration.Duration idle = server.getTimeouts().idleTimeout();
+    Duration idleTimeout = idle.isFinite() ? Duration.ofNanos(idle.toNanos()) : null;
+    Attributes cancellation = server.getStreamCancellationDelay().toNanos() > 0
+        ? Attributes.apply(new Attributes.CancellationStrategy(Attributes.cancellationStrategyAfterDelay(
+            server.getStreamCancellationDelay(), Attributes.cancellationStrategyFailStage())))
+        : Attributes.none();
+    AtomicReference<NioTransport.Listener> listener = new AtomicReference<>();
+    return io.listen(new InetSocketAddress(settings.host(), settings.port()), server.getBacklog(), server.getMaxConnections(),
+        channel -> executor.execute(() -> {
+          Runnable closed = () -> listener.get().closed(channel);
+          try {
+            SocketStage socket = SocketStage.accepted(io, channel, idleTimeout, closed);
+            InetSocketAddress peer;
+            try {
+              peer = (InetSocketAddress) channel.getRemoteAddress();
+            } catch (java.io.IOException e) {
+              peer = null;
+            }
+            handler.join(http.serverLayer(server, Optional.ofNullable(peer), log).atop(plain).join(Flow.fromGraph(socket)))
+                .withAttributes(cancellation)
+                .run(materializer);
+          } catch (RuntimeException e) {
+            log.error(e, "could not serve a connection");
+            closed.run();
+          }
+        }))
+        .thenApply(l -> {
+          listener.set(l);
+          InetSocketAddress address = l.localAddress();
+          return new ServerBinding(new org.apache.pekko.http.scaladsl.Http.ServerBinding(address,
+              () -> FutureConverters.asScala(l.unbind().thenApply(x -> BoxedUnit.UNIT)),
+              hardDeadline -> FutureConverters.asScala(l.unbind().thenApply(
+                  x -> (org.apache.pekko.http.scaladsl.Http.HttpTerminated)
+                      org.apache.pekko.http.scaladsl.Http.HttpServerTerminated$.MODULE$))));
         });
   }
 

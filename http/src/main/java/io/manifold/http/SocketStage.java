@@ -1,0 +1,528 @@
+package io.manifold.http;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.StreamTcpException;
+import org.apache.pekko.stream.SubscriptionWithCancelException;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.AsyncCallback;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One TCP connection of the router as a stream stage, bytes in (to write) and bytes out (read),
+ * on a {@link NioTransport}. It keeps the semantics of Pekko's TCP stage, which the HTTP layers
+ * above it were written for: the peer's end of stream completes the output and writing goes on;
+ * the input's end closes the connection once what was written has gone, or only its sending side
+ * when {@code halfClose} (a connection to a dyno) and reading goes on; a failed input, or an
+ * output cancelled with a failure, resets the connection (RST). A connection to a dyno that takes
+ * longer than {@code connectTimeout} fails with "Connect timeout", one refused with "Connection
+ * refused" (as Pekko's, so {@link Failures} reads them the same), and one that passes no byte for
+ * {@code idleTimeout} closes with a {@link TimeoutException}.
+ */
+final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
+  private final Inlet<ByteString> in = Inlet.create("Socket.in");
+  private final Outlet<ByteString> out = Outlet.create("Socket.out");
+  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+  private final NioTransport io;
+  /** An accepted connection, or null for one to open to {@link #remote}. */
+  private final SocketChannel accepted;
+  private final InetSocketAddress remote;
+  private final boolean halfClose;
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+  /** Told once when an accepted connection is over. */
+  private final Runnable onClose;
+
+  private SocketStage(NioTransport io, SocketChannel accepted, InetSocketAddress remote, boolean halfClose,
+      Duration connectTimeout, Duration idleTimeout, Runnable onClose) {
+    this.io = io;
+    this.accepted = accepted;
+    this.remote = remote;
+    this.halfClose = halfClose;
+    this.connectTimeout = connectTimeout;
+    this.idleTimeout = idleTimeout;
+    this.onClose = onClose;
+  }
+
+  /** A connection a listener accepted; without half-close, as Pekko HTTP's server binds. */
+  static SocketStage accepted(NioTransport io, SocketChannel channel, Duration idleTimeout, Runnable onClose) {
+    InetSocketAddress peer;
+    try {
+      peer = (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      peer = null;
+    }
+    return new SocketStage(io, channel, peer, false, null, idleTimeout, onClose);
+  }
+
+  /** A connection to open to {@code remote}, with half-close, as Pekko HTTP's client connects. */
+  static SocketStage outgoing(NioTransport io, InetSocketAddress remote, Duration connectTimeout, Duration idleTimeout) {
+    return new SocketStage(io, null, remote, true, connectTimeout, idleTimeout, () -> { });
+  }
+
+  @Override
+  public FlowShape<ByteString, ByteString> shape() {
+    return shape;
+  }
+
+  @Override
+  public String toString() {
+    return "Socket(" + remote + ")";
+  }
+
+  @Override
+  public GraphStageLogic createLogic(Attributes attributes) {
+    return new Logic();
+  }
+
+  /**
+   * The connection as the selector thread sees it: what it read for the stream, and what it saw.
+   * The stage is told with one message per batch of news ({@link #signalled}), and reads them all.
+   */
+  private static final class Socket implements NioTransport.Ready {
+    final SocketChannel channel;
+    final NioTransport io;
+    AsyncCallback<Object> news;
+    /** Set on the selector thread by the registration, which runs before any task that reads it. */
+    volatile SelectionKey key;
+    // all below under the lock (this)
+    private ByteString unread = ByteString.emptyByteString();
+    private boolean ended;
+    private IOException failure;
+    private boolean connected;
+    private boolean writable;
+    private boolean paused;
+    private boolean signalled;
+    private boolean gone;
+
+    Socket(SocketChannel channel, NioTransport io) {
+      this.channel = channel;
+      this.io = io;
+    }
+
+    @Override
+    public void ready(SelectionKey k) {
+      int ops = k.readyOps();
+      if ((ops & SelectionKey.OP_CONNECT) != 0) {
+        try {
+          channel.finishConnect();
+          k.interestOps(SelectionKey.OP_READ);
+          synchronized (this) {
+            connected = true;
+          }
+        } catch (IOException e) {
+          k.cancel();
+          synchronized (this) {
+            failure = e;
+          }
+        }
+        tell();
+        return;
+      }
+      boolean tell = false;
+      if ((ops & SelectionKey.OP_WRITE) != 0) {
+        k.interestOps(k.interestOps() & ~SelectionKey.OP_WRITE);
+        synchronized (this) {
+          writable = true;
+        }
+        tell = true;
+      }
+      if ((ops & SelectionKey.OP_READ) != 0) {
+        tell |= read(k);
+      }
+      if (tell) {
+        tell();
+      }
+    }
+
+    /** Reads once; true when there is news for the stage. */
+    private boolean read(SelectionKey k) {
+      ByteString bytes;
+      IOException failed = null;
+      try {
+        bytes = io.read(channel);
+      } catch (IOException e) {
+        bytes = null;
+        failed = e;
+      }
+      if (bytes != null && bytes.isEmpty()) {
+        return false;
+      }
+      synchronized (this) {
+        if (gone) {
+          return false;
+        }
+        if (bytes == null) {
+          ended = true;
+          failure = failed;
+          k.interestOps(k.interestOps() & ~SelectionKey.OP_READ);
+        } else {
+          unread = unread.isEmpty() ? bytes : unread.concat(bytes);
+          if (unread.size() >= NioTransport.MAX_UNREAD) {
+            paused = true;
+            k.interestOps(k.interestOps() & ~SelectionKey.OP_READ);
+          }
+        }
+      }
+      return true;
+    }
+
+    private void tell() {
+      boolean first;
+      synchronized (this) {
+        first = !signalled;
+        signalled = true;
+      }
+      if (first) {
+        news.invoke(Boolean.TRUE);
+      }
+    }
+
+    /** The bytes read so far, taken; reading resumes if it had paused. */
+    ByteString take() {
+      ByteString b;
+      boolean resume;
+      synchronized (this) {
+        b = unread;
+        unread = ByteString.emptyByteString();
+        resume = paused;
+        paused = false;
+      }
+      if (resume) {
+        io.execute(() -> {
+          if (key != null && key.isValid()) {
+            key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+          }
+        });
+      }
+      return b;
+    }
+
+    synchronized void seen() {
+      signalled = false;
+    }
+
+    synchronized boolean hasUnread() {
+      return !unread.isEmpty();
+    }
+
+    synchronized boolean ended() {
+      return ended;
+    }
+
+    synchronized IOException failure() {
+      return failure;
+    }
+
+    synchronized boolean connected() {
+      return connected;
+    }
+
+    synchronized boolean takeWritable() {
+      boolean w = writable;
+      writable = false;
+      return w;
+    }
+
+    void wantWrite() {
+      io.execute(() -> {
+        if (key != null && key.isValid()) {
+          key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+        }
+      });
+    }
+
+    /**
+     * Closes the socket (with a reset when {@code reset}), on the selector thread: a socket
+     * registered with a selector is only really closed when the selector drops its key, at its
+     * next selection, which a blocked selector would not come to by itself.
+     */
+    void close(boolean reset) {
+      synchronized (this) {
+        gone = true;
+      }
+      io.execute(() -> {
+        if (reset) {
+          try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+          } catch (IOException | RuntimeException e) {
+            // closing anyway
+          }
+        }
+        SelectionKey k = key;
+        if (k != null) {
+          k.cancel();
+        }
+        NioTransport.quietly(channel);
+      });
+    }
+  }
+
+  private final class Logic extends TimerGraphStageLogic {
+    private Socket socket;
+    private boolean connected;
+    /** Bytes taken from upstream and not yet written. */
+    private ByteBuffer pending;
+    private boolean inDone;
+    private boolean outDone;
+    private boolean closed;
+    private long lastActivity = System.nanoTime();
+
+    Logic() {
+      super(shape);
+      setHandler(in, new AbstractInHandler() {
+        @Override
+        public void onPush() {
+          ByteString bytes = grab(in);
+          pending = bytes.asByteBuffer();
+          lastActivity = System.nanoTime();
+          if (connected) {
+            write();
+          }
+        }
+
+        @Override
+        public void onUpstreamFinish() {
+          inDone = true;
+          if (connected && pending == null) {
+            inputOver();
+          }
+          // otherwise once connected, or once what is pending has been written
+        }
+
+        @Override
+        public void onUpstreamFailure(Throwable ex) {
+          abort(new StreamTcpException("The connection has been aborted"));
+        }
+      });
+      setHandler(out, new AbstractOutHandler() {
+        @Override
+        public void onPull() {
+          if (connected) {
+            deliver();
+          }
+        }
+
+        @Override
+        public void onDownstreamFinish(Throwable cause) {
+          outDone = true;
+          if (!(cause instanceof SubscriptionWithCancelException.NonFailureCancellation)) {
+            abort(cause);
+          } else if ((!halfClose || inDone) && pending == null) {
+            finish();
+          }
+          // else: with half-close, reading goes on (and is dropped) until the input ends too
+        }
+      });
+    }
+
+    @Override
+    public void preStart() {
+      setKeepGoing(true);
+      AsyncCallback<Object> news = createAsyncCallback(x -> onNews());
+      if (idleTimeout != null) {
+        Duration check = Duration.ofNanos(Math.max(idleTimeout.toNanos() / 8, 10_000_000L));
+        scheduleWithFixedDelay("idle", check, check);
+      }
+      if (accepted != null) {
+        socket = new Socket(accepted, io);
+        socket.news = news;
+        io.register(accepted, SelectionKey.OP_READ, socket, k -> socket.key = k);
+        connected = true;
+        pull(in);
+        return;
+      }
+      SocketChannel channel;
+      try {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      } catch (IOException e) {
+        failStage(e);
+        return;
+      }
+      socket = new Socket(channel, io);
+      socket.news = news;
+      try {
+        InetSocketAddress to = remote.isUnresolved() ? new InetSocketAddress(remote.getHostString(), remote.getPort()) : remote;
+        boolean now = channel.connect(to);
+        io.register(channel, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, socket, k -> socket.key = k);
+        if (now) {
+          connected();
+          return;
+        }
+      } catch (IOException e) {
+        socket.close(false);
+        failStage(e instanceof ConnectException ? e : new StreamTcpException("Tcp connect to " + remote + " failed: " + e));
+        return;
+      }
+      scheduleOnce("connect", connectTimeout);
+    }
+
+    @Override
+    public void onTimer(Object key) {
+      if (key.equals("connect")) {
+        if (!connected && !closed) {
+          socket.close(false);
+          closed = true;
+          failStage(new SocketTimeoutException("Connect timeout of " + connectTimeout + " expired"));
+        }
+      } else if (System.nanoTime() - lastActivity >= idleTimeout.toNanos()) {
+        abort(new TimeoutException("TCP idle-timeout encountered on connection to [" + remote + "], no bytes passed in the last "
+            + idleTimeout));
+      }
+    }
+
+    private void connected() {
+      connected = true;
+      cancelTimer("connect");
+      if (pending != null) {
+        write();
+      } else if (inDone) {
+        inputOver();
+      } else if (!hasBeenPulled(in)) {
+        pull(in);
+      }
+      if (isAvailable(out)) {
+        deliver();
+      }
+    }
+
+    /** The selector has news: bytes, the peer's end, a failure, a connection made, room to write. */
+    private void onNews() {
+      if (closed) {
+        return;
+      }
+      socket.seen();
+      if (!connected) {
+        IOException f = socket.failure();
+        if (f != null) {
+          closed = true;
+          socket.close(false);
+          failStage(f);
+          return;
+        }
+        if (socket.connected()) {
+          connected();
+        }
+        return;
+      }
+      if (socket.takeWritable() && pending != null) {
+        write();
+      }
+      if (closed) {
+        return;
+      }
+      if (isAvailable(out) || outDone) {
+        deliver();
+      }
+    }
+
+    /** Passes what was read on, or the peer's end once nothing is left unread. */
+    private void deliver() {
+      if (socket.hasUnread()) {
+        ByteString b = socket.take();
+        lastActivity = System.nanoTime();
+        if (!outDone) {
+          push(out, b);
+          return;
+        }
+      }
+      if (socket.ended()) {
+        IOException f = socket.failure();
+        if (f != null) {
+          abort(f);
+          return;
+        }
+        if (!outDone) {
+          outDone = true;
+          complete(out);
+        }
+        if (inDone && pending == null) {
+          finish();
+        }
+      }
+    }
+
+    private void write() {
+      try {
+        socket.channel.write(pending);
+      } catch (IOException e) {
+        abort(e);
+        return;
+      }
+      if (pending.hasRemaining()) {
+        socket.wantWrite(); // the rest when the socket has room
+        return;
+      }
+      pending = null;
+      if (inDone) {
+        inputOver();
+      } else if (!hasBeenPulled(in)) {
+        pull(in);
+      }
+    }
+
+    /** All input has been written: close, or only the sending side when the reading goes on. */
+    private void inputOver() {
+      if (outDone || !halfClose) {
+        finish();
+      } else {
+        try {
+          socket.channel.shutdownOutput();
+        } catch (IOException e) {
+          abort(e);
+        }
+      }
+    }
+
+    private void finish() {
+      if (!closed) {
+        closed = true;
+        socket.close(false);
+        onClose.run();
+        completeStage();
+      }
+    }
+
+    private void abort(Throwable cause) {
+      if (!closed) {
+        closed = true;
+        if (socket != null) {
+          socket.close(true);
+        }
+        onClose.run();
+        failStage(cause);
+      }
+    }
+
+    @Override
+    public void postStop() {
+      if (!closed) {
+        closed = true;
+        if (socket != null) {
+          socket.close(true);
+        } else if (accepted != null) {
+          NioTransport.quietly(accepted);
+        }
+        onClose.run();
+      }
+    }
+  }
+}
