@@ -15,6 +15,11 @@ final class ClientConnection {
     current = ex;
   }
 
+  /** The request on this connection now, or its last one; null once the connection closed. */
+  Exchange current() {
+    return current;
+  }
+
   /** The client's IP address; {@code read} finds it on the connection's first request. */
   String clientIp(java.util.function.Supplier<String> read) {
     String ip = clientIp;

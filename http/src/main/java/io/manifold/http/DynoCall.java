@@ -3,10 +3,11 @@ package io.manifold.http;
 import io.manifold.core.dyno.Endpoint;
 import io.manifold.core.routing.HCode;
 import io.manifold.core.routing.Route;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -35,7 +36,9 @@ final class DynoCall {
   /** An Upgrade other than WebSocket: it goes on a connection of its own ({@link UpgradeRelay}). */
   private final boolean upgrade;
   private final List<Route> tried = new ArrayList<>(2);
-  private volatile Cancellable h12;
+  /** The request time-out: not armed yet, armed (until {@link #h12At}), or over (answered, fired). */
+  private volatile int h12;
+  private volatile long h12At;
   /** The request's connection to its dyno (none for WebSockets). */
   private volatile DynoLease lease;
 
@@ -67,8 +70,22 @@ final class DynoCall {
     this.outgoing = out;
   }
 
+  private static final int H12_UNARMED = 0;
+  private static final int H12_ARMED = 1;
+  private static final int H12_OVER = 2;
+  private static final VarHandle H12;
+
+  static {
+    try {
+      H12 = MethodHandles.lookup().findVarHandle(DynoCall.class, "h12", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** Sends the request to {@code route}, whose slot the caller took. */
   void start(Route route) {
+    ex.call = this;
     ex.onClientGone(() -> {
       if (ex.settle()) {
         cancelH12();
@@ -159,27 +176,29 @@ final class DynoCall {
     }, SameThread.INSTANCE);
   }
 
+  /** Starts the request time-out (H12), once; {@link RequestTimeouts} finds it due. */
   void armH12() {
-    if (h12 != null) {
-      return;
+    if (h12 == H12_UNARMED) {
+      h12At = System.nanoTime() + p.settings.requestTimeout().toNanos();
+      H12.compareAndSet(this, H12_UNARMED, H12_ARMED);
     }
-    h12 = p.scheduler.scheduleOnce(p.settings.requestTimeout(), () -> {
-      if (ex.settle()) {
-        // the client gets its answer now; the dyno goes on with the request, as on Heroku, for
-        // one more idle window: then its connection is closed and its slot comes back
-        ex.answer.complete(p.outcomes.refused(ex, HCode.H12, HCode.H12.status(), null));
-        DynoLease c = lease;
-        if (c != null) {
-          p.scheduler.scheduleOnce(p.settings.idleTimeout(), c::abort, p.executor);
-        }
-      }
-    }, p.executor);
   }
 
+  /** The answer came (or the request is over otherwise): no time-out any more. */
   void cancelH12() {
-    Cancellable t = h12;
-    if (t != null) {
-      t.cancel();
+    h12 = H12_OVER;
+  }
+
+  /** Called by {@link RequestTimeouts}' sweep: fires the time-out if it is armed and due. */
+  void checkH12(long nowNanos) {
+    if (h12 == H12_ARMED && nowNanos - h12At >= 0 && H12.compareAndSet(this, H12_ARMED, H12_OVER) && ex.settle()) {
+      // the client gets its answer now; the dyno goes on with the request, as on Heroku, for
+      // one more idle window: then its connection is closed and its slot comes back
+      ex.answer.complete(p.outcomes.refused(ex, HCode.H12, HCode.H12.status(), null));
+      DynoLease c = lease;
+      if (c != null) {
+        p.scheduler.scheduleOnce(p.settings.idleTimeout(), c::abort, p.executor);
+      }
     }
   }
 

@@ -29,6 +29,8 @@ final class Exchange {
   volatile AppRoutes routes;
   volatile String dyno;
   volatile long sentNanos = -1;
+  /** Its exchange with a dyno, once it has a slot on one (for {@link RequestTimeouts}). */
+  volatile DynoCall call;
   /** H27 or H28 when the client broke off or stalled its request body. */
   volatile HCode clientFault;
   private volatile Runnable onClientGone;

@@ -48,6 +48,8 @@ final class Proxy {
   final LoggingAdapter clientLog;
   final Outcomes outcomes;
   final BootQueue bootQueue;
+  /** The request time-out (H12) of every request in flight here. */
+  final RequestTimeouts timeouts;
   private final RouterMetrics metrics;
   private final RouterLogs routerLogs;
   /** The TCP of this router's connections to dynos (and of its clients' connections). */
@@ -72,6 +74,7 @@ final class Proxy {
     this.io = io;
     this.routerLogs = new RouterLogs(scheduler, executor);
     this.outcomes = new Outcomes(metrics, routerLogs);
+    this.timeouts = new RequestTimeouts(scheduler, executor, settings.requestTimeout());
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
     metrics.bootQueue(bootQueue::waiting);

@@ -60,6 +60,7 @@ public final class RouterFront {
     Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics, io);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
       ClientConnection connection = new ClientConnection();
+      proxy.timeouts.opened(connection);
       return Flow.of(HttpRequest.class)
           .watchTermination((notUsed, done) -> {
             done.whenCompleteAsync((d, failure) -> connection.requestsEnded(), SameThread.INSTANCE);
@@ -69,7 +70,10 @@ public final class RouterFront {
           .buffer(1, OverflowStrategy.backpressure())
           .mapAsync(1, request -> proxy.handle(request, connection))
           .watchTermination((notUsed, done) -> {
-            done.whenCompleteAsync((d, failure) -> connection.closed(), SameThread.INSTANCE);
+            done.whenCompleteAsync((d, failure) -> {
+              proxy.timeouts.closed(connection);
+              connection.closed();
+            }, SameThread.INSTANCE);
             return NotUsed.getInstance();
           });
     }).mapMaterializedValue(m -> NotUsed.getInstance());
