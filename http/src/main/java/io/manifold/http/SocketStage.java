@@ -426,22 +426,26 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       if (socket.takeWritable() && pending != null) {
         write();
       }
-      if (closed) {
-        return;
-      }
-      if (isAvailable(out) || outDone) {
+      if (!closed) {
         deliver();
       }
     }
 
-    /** Passes what was read on, or the peer's end once nothing is left unread. */
+    /**
+     * Passes what was read on when the output wants it, then the peer's end (or failure) once
+     * nothing is left unread: an end needs no demand, so an idle connection that the peer closed
+     * ends at once, and is not taken for the next request.
+     */
     private void deliver() {
       if (socket.hasUnread()) {
-        ByteString b = socket.take();
-        lastActivity = System.nanoTime();
-        if (!outDone) {
-          push(out, b);
+        if (outDone) {
+          socket.take(); // nobody reads any more: dropped
+        } else if (isAvailable(out)) {
+          lastActivity = System.nanoTime();
+          push(out, socket.take());
           return;
+        } else {
+          return; // until the next pull
         }
       }
       if (socket.ended()) {

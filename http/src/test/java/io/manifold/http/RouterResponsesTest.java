@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.dyno.DynoState;
+import io.manifold.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,6 +136,29 @@ class RouterResponsesTest {
     assertEquals(200, h.get("/").statusCode());
     assertTrue(closedByRouter.await(10, TimeUnit.SECONDS), "the router closed the idle connection");
     assertEquals(200, h.get("/again").statusCode(), "and opens a new one when it needs one");
+    assertEquals(2, connections.get());
+  }
+
+  @Test
+  void aKeepAliveConnectionTheDynoClosedWhileIdleIsNotUsedForTheNextRequest() throws Exception {
+    h.front(s -> s);
+    // as nginx does after its keepalive_timeout: the answer says nothing of closing, then the
+    // dyno closes the idle connection
+    h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
+      connections.incrementAndGet();
+      try (socket) {
+        readHead(socket.getInputStream());
+        socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        Processes.sleep(100);
+      } catch (IOException ignored) {
+        // closing is the point
+      }
+    }));
+    h.awaitUp(1);
+    assertEquals(200, h.get("/").statusCode());
+    Processes.sleep(500);
+    assertEquals(200, h.get("/again").statusCode(), "a new connection, not the one the dyno closed (H13)");
     assertEquals(2, connections.get());
   }
 
