@@ -40,7 +40,9 @@ import org.apache.pekko.util.ByteString;
  * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
  *
  * <p>Each connection is one stream of its own: a queue of requests into Pekko's client connection
- * flow over the router's own TCP ({@link SocketStage}), responses out into the request's future. This is Pekko's host connection pool without the
+ * flow over the router's own TCP ({@link SocketStage}), responses out into the request's future.
+ * It runs on one of the router's threads ({@link RouterThreads}), and a request takes an idle
+ * connection of its own thread first, so that it stays on that thread. This is Pekko's host connection pool without the
  * pool's own stream in the middle, which cost every request two more actor hops (into the pool
  * and back out) for queueing and retries that the router does not want: its slots already bound
  * the requests per dyno, and it never resends a request a dyno may have seen.
@@ -54,13 +56,17 @@ final class DynoConnections {
   }
 
   private final BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> http;
-  private final Flow<ByteString, ByteString, ?> tcp;
+  private final InetSocketAddress address;
+  private final java.time.Duration connectTimeout;
+  private final java.time.Duration keepAlive;
+  private final RouterThreads threads;
   private final int maxStatusLine;
   /** An idle connection is used again only this soon after its last request, well before Pekko's idle time-out closes it. */
   private final long reuseWithinNanos;
   private final Materializer materializer;
   private final int max;
-  private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+  /** Idle connections by router thread: a request takes one of its own thread's first. */
+  private final ConcurrentLinkedDeque<Connection>[] idle;
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean closed;
 
@@ -71,15 +77,21 @@ final class DynoConnections {
    */
   @SuppressWarnings("unchecked")
   DynoConnections(ActorSystem<?> system, Endpoint endpoint, ClientConnectionSettings settings, RouterSettings s,
-      LoggingAdapter log, Materializer materializer, NioTransport io) {
+      LoggingAdapter log, Materializer materializer, RouterThreads threads) {
     // Pekko's connectionTo(..).http() taken apart, so that the router sees the bytes before the
     // parser does (StatusLineCheck). TLSPlacebo's inbound SessionBytes are SslTlsInbound.
     BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
         (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>)
             TLSPlacebo.getInstance();
     this.http = Http.get(system).clientLayer(Host.create(endpoint.host(), endpoint.port()), settings, log).atop(plain);
-    this.tcp = Flow.fromGraph(SocketStage.outgoing(io, InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
-        s.connectTimeout(), s.dynoKeepAlive()));
+    this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
+    this.connectTimeout = s.connectTimeout();
+    this.keepAlive = s.dynoKeepAlive();
+    this.threads = threads;
+    this.idle = new ConcurrentLinkedDeque[threads.size()];
+    for (int i = 0; i < idle.length; i++) {
+      idle[i] = new ConcurrentLinkedDeque<>();
+    }
     this.maxStatusLine = s.maxResponseStatusLine();
     long keepAlive = s.dynoKeepAlive().toNanos();
     this.reuseWithinNanos = keepAlive - Math.min(1_000_000_000L, keepAlive / 4);
@@ -98,11 +110,36 @@ final class DynoConnections {
     // an idle connection may have been closed by the dyno a moment ago: the request was not
     // taken, so another connection may carry it; one about to reach its idle time-out is not
     // used, lest it close under the request (at most every idle connection once, and a few more)
+    int here = threads.currentIndex();
+    int thread = here >= 0 ? here : threads.nextIndex();
+    Lease lease = reuse(idle[thread], request);
+    if (lease != null) {
+      return lease;
+    }
+    if (open.incrementAndGet() > max) {
+      open.decrementAndGet();
+      // every connection is open: one of another thread's idle ones, at the cost of a hand-over
+      for (int i = 1; i < idle.length; i++) {
+        lease = reuse(idle[(thread + i) % idle.length], request);
+        if (lease != null) {
+          return lease;
+        }
+      }
+      return new Lease(null, CompletableFuture.failedFuture(
+          new BufferOverflowException("more than " + max + " connections to one dyno")));
+    }
+    Connection fresh = new Connection(thread);
+    lease = fresh.offer(request);
+    // a connection that failed before the request went in (refused at once) fails it with its cause
+    return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(fresh.why()));
+  }
+
+  private Lease reuse(ConcurrentLinkedDeque<Connection> from, HttpRequest request) {
     long now = System.nanoTime();
     for (int tries = 0; tries < max + 4; tries++) {
-      Connection c = idle.pollFirst();
+      Connection c = from.pollFirst();
       if (c == null) {
-        break;
+        return null;
       }
       if (now - c.idleSince > reuseWithinNanos) {
         c.close();
@@ -113,15 +150,7 @@ final class DynoConnections {
         return lease;
       }
     }
-    if (open.incrementAndGet() > max) {
-      open.decrementAndGet();
-      return new Lease(null, CompletableFuture.failedFuture(
-          new BufferOverflowException("more than " + max + " connections to one dyno")));
-    }
-    Connection fresh = new Connection();
-    Lease lease = fresh.offer(request);
-    // a connection that failed before the request went in (refused at once) fails it with its cause
-    return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(fresh.why()));
+    return null;
   }
 
   /**
@@ -130,8 +159,10 @@ final class DynoConnections {
    */
   void close() {
     closed = true;
-    for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
-      c.close();
+    for (ConcurrentLinkedDeque<Connection> d : idle) {
+      for (Connection c = d.pollFirst(); c != null; c = d.pollFirst()) {
+        c.close();
+      }
     }
   }
 
@@ -184,10 +215,17 @@ final class DynoConnections {
     /** The request on it now, or the last one. */
     private volatile Lease current;
 
-    Connection() {
+    /** The router thread it runs on, whose idle connections it joins. */
+    private final int thread;
+
+    Connection(int thread) {
+      this.thread = thread;
+      Flow<ByteString, ByteString, NotUsed> tcp =
+          Flow.fromGraph(SocketStage.outgoing(threads.loop(thread), address, connectTimeout, keepAlive));
       Pair<BoundedSourceQueue<HttpRequest>, CompletionStage<Done>> run = Source.<HttpRequest>queue(1)
           .via(http.join(tcp.via(statusLine)))
           .toMat(Sink.foreach(this::answered), Keep.both())
+          .withAttributes(threads.dispatcher(thread))
           .run(materializer);
       this.requests = run.first();
       run.second().whenCompleteAsync((done, failure) -> ended(failure), SameThread.INSTANCE);
@@ -220,7 +258,7 @@ final class DynoConnections {
         close();
       } else {
         idleSince = System.nanoTime();
-        idle.addFirst(this); // most recently used first, so that few connections stay warm
+        idle[thread].addFirst(this); // most recently used first, so that few connections stay warm
       }
     }
 
@@ -244,7 +282,7 @@ final class DynoConnections {
       this.failure = cause;
       if (ended.compareAndSet(false, true)) {
         open.decrementAndGet();
-        idle.remove(this);
+        idle[thread].remove(this);
         Lease lease = current;
         if (lease != null) {
           lease.response.completeExceptionally(why());

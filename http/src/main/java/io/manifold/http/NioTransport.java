@@ -11,39 +11,65 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The router's TCP: one selector thread for its client connections and its connections to dynos,
- * under Pekko HTTP's own parsing and rendering ({@link SocketStage} is the stream stage of a
- * connection). Pekko's TCP (Pekko IO) gives each connection an actor between the selector and the
- * stream, and a read costs four messages between three threads (readable, received, resume
- * reading, and the selector's re-registration), a write two (write, ack); on a 2-core machine
- * each one tends to wake a parked thread, and that waking was a quarter of the router's CPU.
- * Here the selector thread reads a connection's bytes itself and hands them to the stream in one
- * message, and the stream writes from its own thread, straight to the socket.
+ * One of the router's threads ({@link RouterThreads}): a selector loop, as an nginx worker is,
+ * that reads and writes the sockets of the connections given to it and also runs their streams,
+ * Pekko HTTP's parsing and rendering included, as the executor of a Pekko dispatcher of its own.
+ * Pekko's TCP (Pekko IO) put an actor between the selector and each connection's stream, and with
+ * Pekko's fork-join pool each hand-over between a connection's actors and the selector tended to
+ * wake a parked thread: a read cost four messages between three threads, a write two, and waking
+ * those threads was a quarter of the router's CPU and most of its latency at a fixed rate. Here a
+ * request passes from the client's socket to its stream, to the dyno's connection and back on one
+ * thread, and the thread sleeps in the selector, where the kernel wakes it when bytes come.
  *
- * <p>Reads stay registered while the stream keeps up (no re-registration per read); a connection
+ * <p>Reads stay registered while a stream keeps up (no re-registration per read); a connection
  * whose stream lags by more than {@link #MAX_UNREAD} bytes stops being read until it catches up.
+ * Tasks from other threads (timers, the router's other work) queue here and wake the selector.
+ * Nothing run here may block. {@link #shutdown()} is Pekko's (a dispatcher without actors shuts
+ * its executor down for a while) and does nothing; {@link #close()} stops the thread.
  */
-final class NioTransport implements AutoCloseable {
+final class NioTransport extends AbstractExecutorService implements AutoCloseable {
   /** Bytes read from one connection and not yet taken by its stream, past which reading pauses. */
   static final int MAX_UNREAD = 256 * 1024;
+  /** Tasks run between two looks at the selector, so that sockets are not starved by a long queue. */
+  private static final int TASKS_PER_TURN = 1024;
 
   /** What the selector tells: a key of it is ready. */
   interface Ready {
     void ready(SelectionKey key);
   }
 
+  /** The loop's thread, which knows its transport. */
+  private static final class LoopThread extends Thread {
+    final NioTransport transport;
+
+    LoopThread(NioTransport transport, String name) {
+      super(transport::loop, name);
+      this.transport = transport;
+      setDaemon(true);
+    }
+  }
+
   private final Selector selector;
-  private final Thread thread;
+  private final LoopThread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** False while the loop blocks in the selector (or is about to): a task from elsewhere must wake it. */
+  private final AtomicBoolean awake = new AtomicBoolean(true);
   /** The selector thread's read buffer: every connection's bytes pass through it, one read at a time. */
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+  private final String name;
   private volatile boolean closed;
+  /** The Pekko dispatcher that runs on this loop, once {@link RouterThreads} registered it. */
+  volatile String dispatcherId;
 
   NioTransport(String name) {
     try {
@@ -51,15 +77,21 @@ final class NioTransport implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot open a selector", e);
     }
-    this.thread = new Thread(this::loop, name);
-    thread.setDaemon(true);
+    this.name = name;
+    this.thread = new LoopThread(this, name);
     thread.start();
   }
 
-  /** Runs {@code task} on the selector thread: registrations and interest changes happen there. */
-  void execute(Runnable task) {
+  /** The transport whose loop runs the calling thread, or null. */
+  static NioTransport current() {
+    return Thread.currentThread() instanceof LoopThread t ? t.transport : null;
+  }
+
+  /** Runs {@code task} on this loop: registrations, interest changes, and Pekko's mailboxes. */
+  @Override
+  public void execute(Runnable task) {
     tasks.add(task);
-    if (Thread.currentThread() != thread) {
+    if (Thread.currentThread() != thread && !awake.get() && awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
   }
@@ -193,14 +225,39 @@ final class NioTransport implements AutoCloseable {
   private void loop() {
     while (!closed) {
       try {
-        selector.select(this::dispatch);
-        for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
-          t.run();
+        for (int n = 0; n < TASKS_PER_TURN; n++) {
+          Runnable t = tasks.poll();
+          if (t == null) {
+            break;
+          }
+          run(t);
         }
+        if (!tasks.isEmpty()) {
+          selector.selectNow(this::dispatch);
+          continue;
+        }
+        awake.set(false);
+        if (tasks.isEmpty()) {
+          selector.select(this::dispatch);
+        } else {
+          selector.selectNow(this::dispatch);
+        }
+        awake.set(true);
       } catch (ClosedSelectorException e) {
         return;
       } catch (IOException | RuntimeException e) {
         // one connection's trouble is its own: its stage has been told; the loop goes on
+      }
+    }
+  }
+
+  private static void run(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable t) {
+      // a mailbox handles its actor's failures; anything else must not end the loop
+      if (t instanceof VirtualMachineError e) {
+        throw e;
       }
     }
   }
@@ -225,6 +282,38 @@ final class NioTransport implements AutoCloseable {
       }
       quietly(selector);
     });
+  }
+
+  /** Pekko's: a dispatcher without actors shuts its executor down, and makes it again later; this one stays. */
+  @Override
+  public void shutdown() {
+    // the loop lives as long as its router (close)
+  }
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    return List.of();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return closed;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return closed && !thread.isAlive();
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    thread.join(unit.toMillis(timeout));
+    return !thread.isAlive();
+  }
+
+  @Override
+  public String toString() {
+    return name;
   }
 
   static void quietly(AutoCloseable c) {

@@ -52,14 +52,14 @@ final class Proxy {
   final RequestTimeouts timeouts;
   private final RouterMetrics metrics;
   private final RouterLogs routerLogs;
-  /** The TCP of this router's connections to dynos (and of its clients' connections). */
-  private final NioTransport io;
+  /** The threads that carry this router's connections, to clients and to dynos. */
+  private final RouterThreads threads;
   /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
   private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
 
   Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
-      ClientConnectionSettings webSocketClient, RouterMetrics metrics, NioTransport io) {
+      ClientConnectionSettings webSocketClient, RouterMetrics metrics, RouterThreads threads) {
     this.system = system;
     this.settings = settings;
     this.table = table;
@@ -71,7 +71,7 @@ final class Proxy {
     this.executor = system.executionContext();
     this.clientLog = system.classicSystem().log();
     this.metrics = metrics;
-    this.io = io;
+    this.threads = threads;
     this.routerLogs = new RouterLogs(scheduler, executor);
     this.outcomes = new Outcomes(metrics, routerLogs);
     this.timeouts = new RequestTimeouts(scheduler, executor, settings.requestTimeout());
@@ -124,7 +124,7 @@ final class Proxy {
     DynoConnections c = connections.get(route);
     if (c == null) {
       c = connections.computeIfAbsent(route, r -> new DynoConnections(system, r.endpoint(), dynoClient, settings,
-          clientLog, materializer, io));
+          clientLog, materializer, threads));
       if (route.retired()) {
         // it left the table while we looked; the table watch may already have passed it
         connections.remove(route, c);

@@ -55,9 +55,8 @@ public final class RouterFront {
     ClientConnectionSettings webSockets = ClientConnectionSettings.create(
         clientConfig(settings, settings.idleTimeout().plusSeconds(5)).withFallback(base));
     ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
-    NioTransport io = new NioTransport("manifold-router-io");
-    system.getWhenTerminated().thenRun(io::close);
-    Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics, io);
+    RouterThreads threads = new RouterThreads(system, settings.threads());
+    Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics, threads);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
       ClientConnection connection = new ClientConnection();
       proxy.timeouts.opened(connection);
@@ -77,7 +76,7 @@ public final class RouterFront {
             return NotUsed.getInstance();
           });
     }).mapMaterializedValue(m -> NotUsed.getInstance());
-    return serve(system, settings, server, io, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
+    return serve(system, settings, server, threads, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
         .thenApply(binding -> {
           proxy.boundTo(binding.localAddress().getPort());
           return binding;
@@ -85,17 +84,18 @@ public final class RouterFront {
   }
 
   /**
-   * Pekko HTTP's server ({@code Http.newServerAt(..).bindFlow}) over {@link NioTransport} rather
-   * than Pekko's TCP: each accepted connection is Pekko HTTP's server layer (parsing, rendering,
-   * pipelining, its error handler) joined with the handler flow and a {@link SocketStage}. As
-   * Pekko's binding does, the layer gets the client's address (for {@code remote-address-attribute}),
-   * connections close after the server's idle time-out, and at most {@code max-connections} are
-   * served at once (more wait in the listen backlog). Unbinding stops accepting; connections already
-   * accepted go on until they end, or until the actor system stops.
+   * Pekko HTTP's server ({@code Http.newServerAt(..).bindFlow}) on the router's own threads
+   * ({@link RouterThreads}) rather than Pekko's TCP: each accepted connection goes to one of them,
+   * in turn, where Pekko HTTP's server layer (parsing, rendering, pipelining, its error handler)
+   * joined with the handler flow and a {@link SocketStage} runs. As Pekko's binding does, the
+   * layer gets the client's address (for {@code remote-address-attribute}), connections close
+   * after the server's idle time-out, and at most {@code max-connections} are served at once (more
+   * wait in the listen backlog). Unbinding stops accepting; connections already accepted go on
+   * until they end, or until the actor system stops.
    */
   @SuppressWarnings("unchecked")
   private static CompletionStage<ServerBinding> serve(ActorSystem<?> system, RouterSettings settings, ServerSettings server,
-      NioTransport io, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
+      RouterThreads threads, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
     Http http = Http.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
     Executor executor = system.executionContext();
@@ -108,11 +108,13 @@ public final class RouterFront {
             server.getStreamCancellationDelay(), Attributes.cancellationStrategyFailStage())))
         : Attributes.none();
     AtomicReference<NioTransport.Listener> listener = new AtomicReference<>();
-    return io.listen(new InetSocketAddress(settings.host(), settings.port()), server.getBacklog(), server.getMaxConnections(),
+    return threads.loop(0).listen(new InetSocketAddress(settings.host(), settings.port()), server.getBacklog(),
+        server.getMaxConnections(),
         channel -> executor.execute(() -> {
           Runnable closed = () -> listener.get().closed(channel);
           try {
-            SocketStage socket = SocketStage.accepted(io, channel, idleTimeout, closed);
+            int thread = threads.nextIndex();
+            SocketStage socket = SocketStage.accepted(threads.loop(thread), channel, idleTimeout, closed);
             InetSocketAddress peer;
             try {
               peer = (InetSocketAddress) channel.getRemoteAddress();
@@ -120,7 +122,7 @@ public final class RouterFront {
               peer = null;
             }
             handler.join(http.serverLayer(server, Optional.ofNullable(peer), log).atop(plain).join(Flow.fromGraph(socket)))
-                .withAttributes(cancellation)
+                .withAttributes(cancellation.and(threads.dispatcher(thread)))
                 .run(materializer);
           } catch (RuntimeException e) {
             log.error(e, "could not serve a connection");

@@ -29,7 +29,8 @@ public record RouterSettings(
     int maxResponseHeader,
     int maxResponseStatusLine,
     int maxResponseCookie,
-    String via) {
+    String via,
+    int threads) {
 
   public RouterSettings {
     positive("manifold.router.request-timeout", requestTimeout);
@@ -37,6 +38,9 @@ public record RouterSettings(
     positive("manifold.router.idle-timeout", idleTimeout);
     positive("manifold.router.boot-queue-timeout", bootQueueTimeout);
     new RoutingTable.Limits(maxConnectionsPerDyno, backlogPerDyno); // checks them
+    if (threads < 1) {
+      throw new IllegalArgumentException("manifold.router.threads: expected at least 1 but found " + threads);
+    }
   }
 
   public static RouterSettings fromConfig(Config manifold) {
@@ -61,7 +65,8 @@ public record RouterSettings(
         c.getBytes("limits.response-header").intValue(),
         c.getBytes("limits.response-status-line").intValue(),
         c.getBytes("limits.response-cookie").intValue(),
-        c.getString("via"));
+        c.getString("via"),
+        c.getInt("threads"));
   }
 
   /** The concurrency limits the routing table enforces. */
@@ -129,6 +134,7 @@ public record RouterSettings(
     public int maxResponseStatusLine;
     public int maxResponseCookie;
     public String via;
+    public int threads;
 
     Builder(RouterSettings s) {
       host = s.host;
@@ -151,12 +157,14 @@ public record RouterSettings(
       maxResponseStatusLine = s.maxResponseStatusLine;
       maxResponseCookie = s.maxResponseCookie;
       via = s.via;
+      threads = s.threads;
     }
 
     RouterSettings build() {
       return new RouterSettings(host, port, policy, domain, requestTimeout, connectTimeout, idleTimeout, quarantine,
           bootQueueTimeout, bootQueueMax, maxConnectionsPerDyno, backlogPerDyno, dynoKeepAlive,
-          maxRequestLine, maxHeaderLine, maxHeaders, maxResponseHeader, maxResponseStatusLine, maxResponseCookie, via);
+          maxRequestLine, maxHeaderLine, maxHeaders, maxResponseHeader, maxResponseStatusLine, maxResponseCookie, via,
+          threads);
     }
   }
 
