@@ -137,7 +137,7 @@ final class ProcessDyno implements DynoRuntime.Running {
   }
 
   private void refreshTree() {
-    process.toHandle().descendants().forEach(tree::add);
+    ProcessTree.descendants(process.toHandle(), tree::add);
   }
 
   @Override
