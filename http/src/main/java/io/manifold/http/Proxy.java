@@ -57,6 +57,10 @@ final class Proxy {
   /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
   private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
+  /** The headers every request to a dyno gets the same, made once. */
+  private static final HttpHeader FORWARDED_PROTO = RawHeader.create("X-Forwarded-Proto", "http");
+  private volatile HttpHeader forwardedPort;
+  final HttpHeader via;
 
   Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
       ClientConnectionSettings webSocketClient, RouterMetrics metrics, RouterThreads threads) {
@@ -77,6 +81,8 @@ final class Proxy {
     this.timeouts = new RequestTimeouts(scheduler, executor, settings.requestTimeout());
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
+    this.forwardedPort = RawHeader.create("X-Forwarded-Port", Integer.toString(port));
+    this.via = RawHeader.create("Via", settings.via());
     metrics.bootQueue(bootQueue::waiting);
     watchTable(Map.of());
   }
@@ -84,6 +90,7 @@ final class Proxy {
   /** The port the front listens on, once bound (for {@code X-Forwarded-Port}). */
   void boundTo(int boundPort) {
     this.port = boundPort;
+    this.forwardedPort = RawHeader.create("X-Forwarded-Port", Integer.toString(boundPort));
   }
 
   /**
@@ -254,10 +261,10 @@ final class Proxy {
     }
     headers.add(RawHeader.create("X-Request-Id", ex.requestId));
     headers.add(RawHeader.create("X-Forwarded-For", ex.fwd));
-    headers.add(RawHeader.create("X-Forwarded-Proto", "http"));
-    headers.add(RawHeader.create("X-Forwarded-Port", Integer.toString(port)));
+    headers.add(FORWARDED_PROTO);
+    headers.add(forwardedPort);
     headers.add(RawHeader.create("X-Request-Start", Long.toString(ex.receivedMillis)));
-    headers.add(RawHeader.create("Via", via == null ? settings.via() : via + ", " + settings.via()));
+    headers.add(via == null ? this.via : RawHeader.create("Via", via + ", " + settings.via()));
     // origin form (path and query), as a request to a server is sent; Pekko's server gives the
     // request its absolute URI, which a client connection would send as it is
     return in.withHeaders(headers).withUri(in.getUri().toRelative());

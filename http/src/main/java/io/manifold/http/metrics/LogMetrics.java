@@ -6,7 +6,8 @@ import io.prometheus.metrics.core.metrics.Counter;
 /**
  * Logplex figures of one node: lines published to each app's channel, and lines dropped (a tail
  * that fell behind, L11; later a drain's L10). A {@link Channel} is looked up once per channel and
- * kept by it, so that counting a line is one atomic add.
+ * kept by it, so that counting a line is one atomic add (no exemplars: there are no trace ids to
+ * attach, and sampling them read the clock and the tracer on every line, every router request).
  */
 public final class LogMetrics {
   private final Counter lines;
@@ -17,11 +18,13 @@ public final class LogMetrics {
         .name("manifold_log_lines_total")
         .help("Log lines published to the app's Logplex channel")
         .labelNames("app")
+        .withoutExemplars()
         .register(metrics.registry());
     dropped = Counter.builder()
         .name("manifold_log_dropped_lines_total")
         .help("Log lines the app's channel dropped for a reader that fell behind, by reader kind (tail, drain)")
         .labelNames("app", "reader")
+        .withoutExemplars()
         .register(metrics.registry());
   }
 
