@@ -342,8 +342,9 @@ def run_once(tag, phase, target, servers):
     idle = busy_cores(0.5)
     while idle > IDLE_MAX and time.time() < deadline:
         idle = busy_cores(0.5)
-    proxy = tree(servers["proxy"][target])
     backend = tree(servers["backend"])
+    # a Manifold node runs its dynos as child processes: they are the dynos' CPU, not the router's
+    proxy = [p for p in tree(servers["proxy"][target]) if p not in set(backend)]
     ours = set(tree([p.pid for _, p in started]) + [os.getpid()])
     snap0 = snapshot()
     p0, b0, c0 = cpu_of(proxy), cpu_of(backend), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -514,6 +515,7 @@ def main():
                                          f"manifold_config={MANIFOLD_CONFIG}" if MANIFOLD_CONFIG else "") if x),
             "load_before": " ".join(loadavg())}
     log(f"bench: run {STAMP} at {commit}; scratch {OUT}; load average {meta['load_before']}; {NCPU} cores")
+    summaries, idle = {}, {}
     try:
         servers = start_servers(JAVA)
         log(f"bench: dynos on {servers['dyno_ports']}; targets {servers['urls']}")
@@ -522,9 +524,9 @@ def main():
                 f"Ctrl-C stops everything")
             time.sleep(SERVE)
             return
-        idle = {}
+        dynos = set(tree(servers["backend"]))
         for t in TARGETS[1:]:
-            pids = tree(servers["proxy"][t])
+            pids = [p for p in tree(servers["proxy"][t]) if p not in dynos]
             c0 = cpu_of(pids)
             time.sleep(3)
             idle[t] = (cpu_of(pids) - c0) / 3
@@ -538,7 +540,6 @@ def main():
             subprocess.run(["wrk", "-t1", "-c32", f"-d{WARMUP}s", "-H", f"Host: {HOST}", servers["urls"][t]],
                            capture_output=True)
             subprocess.run(command("rate", servers["urls"][t])[:-1] + ["5"], capture_output=True)
-        summaries = {}
         for phase in PHASES:
             log(f"bench: phase {phase}")
             rows = {t: [] for t in TARGETS}
@@ -549,6 +550,14 @@ def main():
             log(table(phase, summaries[phase]))
     finally:
         stop_all()
+        if summaries and len(summaries) < len(PHASES):
+            # stopped part-way: the phases that finished are kept, and say so
+            meta["note"] = (meta["note"] + " " if meta["note"] else "") + f"(stopped after phase {list(summaries)[-1]})"
+            finish(meta, summaries, idle)
+    finish(meta, summaries, idle)
+
+
+def finish(meta, summaries, idle):
     meta["load_after"] = " ".join(loadavg())
     log(f"\nbench: load average before {meta['load_before']}, after {meta['load_after']}")
     meta["idle_cores"] = idle
