@@ -23,6 +23,7 @@ BASELINE_JAR (another build's cli/target/manifold.jar: its router is measured to
 "baseline", in the same interleaved run; e.g. the commit before a change), MANIFOLD_CONFIG (a
 HOCON file with config for the Manifold node, e.g. dispatcher settings to try), BASELINE_CONFIG (the
 same for the baseline node; with BASELINE_JAR=cli/target/manifold.jar it compares two configs),
+BASELINE_JAVA_OPTS (the baseline node's JVM options, when they differ from MANIFOLD_JAVA_OPTS),
 NIO_FLOOR=1 (adds bench/NioFloor.java, a bare one-thread Java NIO proxy that is no router at all,
 as the floor of what a JVM costs per proxied request here).
 """
@@ -288,7 +289,8 @@ def start_node(name, jar, router, api, run):
     classes = os.path.join(OUT, "classes-" + name)
     os.makedirs(classes, exist_ok=True)
     subprocess.run(["javac", "-nowarn", "-cp", jar, "-d", classes, os.path.join(HERE, "BenchNode.java")], check=True)
-    opts = shlex.split(os.environ.get("MANIFOLD_JAVA_OPTS", ""))
+    opts = shlex.split(os.environ.get("BASELINE_JAVA_OPTS" if name == "baseline" and "BASELINE_JAVA_OPTS" in os.environ
+                                      else "MANIFOLD_JAVA_OPTS", ""))
     config = BASELINE_CONFIG if name == "baseline" else MANIFOLD_CONFIG
     if config:
         opts.append(f"-Dconfig.file={os.path.abspath(config)}")
