@@ -14,6 +14,8 @@ import io.manifold.core.logs.LogSettings;
 import io.manifold.core.app.NodeObservers;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -31,7 +33,10 @@ final class Entities implements AppHost, DynoHost {
 
   private final ClusterSharding sharding;
 
+  private final ActorSystem<?> system;
+
   Entities(ActorSystem<?> system) {
+    this.system = system;
     this.sharding = ClusterSharding.get(system);
   }
 
@@ -51,7 +56,9 @@ final class Entities implements AppHost, DynoHost {
     sharding.init(Entity.of(LOGS, ctx -> LogChannel.create(ctx.getEntityId(), logSettings, drains,
         observers.logs().apply(ctx.getEntityId()))));
     sharding.init(Entity.of(DYNO, ctx -> Dyno.idle(runtime, dynoSettings, this::logs, node, dynoName(ctx.getEntityId())))
-        .withStopMessage(Dyno.HandOff.INSTANCE));
+        .withStopMessage(Dyno.HandOff.INSTANCE)
+        .withMessageExtractor(new DynoShards<Dyno.Command>())
+        .withAllocationStrategy(new DynoPlacement(Cluster.get(Adapter.toClassic(system)))));
     sharding.init(Entity.of(APP, ctx -> App.create(ctx.getEntityId(), wiring.wiringFor(logs(ctx.getEntityId())))));
   }
 

@@ -102,6 +102,7 @@ public final class LocalManifold implements AutoCloseable {
       started.forEach(ManifoldNode::kill);
       throw e;
     }
+    awaitDynoRegions(started, started);
     return new LocalManifold(started, database, config, token, runtimes, links);
   }
 
@@ -118,6 +119,25 @@ public final class LocalManifold implements AutoCloseable {
     return ManifoldNode.start("node-" + i, config, 0,
         routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, seed, runtimes, proxy);
   }
+
+  /**
+   * Returns once the dyno regions of {@code of} are known to the shard coordinator (asked through
+   * the first node of {@code running}), so that dynos scaled from now on spread over them; at most
+   * {@link #REGIONS_WAIT}, after which a node without a registered region only gets dynos from the
+   * next rebalance, and a warning says so.
+   */
+  private static void awaitDynoRegions(List<ManifoldNode> running, List<ManifoldNode> of) {
+    if (running.size() < 2) {
+      return;
+    }
+    ManifoldNode asker = running.get(0);
+    if (!asker.awaitDynoRegions(of.stream().map(ManifoldNode::address).toList(), REGIONS_WAIT)) {
+      asker.system().log().warn("not every node's dyno region registered within {} s; new dynos may not spread over every node",
+          REGIONS_WAIT.toSeconds());
+    }
+  }
+
+  private static final Duration REGIONS_WAIT = Duration.ofSeconds(30);
 
   /** {@code manifold.data-dir}, or $XDG_DATA_HOME/manifold, or ~/.local/share/manifold. */
   static Config withDataDir(Config config) {
@@ -264,6 +284,7 @@ public final class LocalManifold implements AutoCloseable {
     }
     ManifoldNode fresh = startNode(i, config, token, any().address(), runtimes, links);
     nodes.set(i - 1, fresh);
+    awaitDynoRegions(nodes.stream().filter(n -> !n.terminated()).toList(), List.of(fresh));
     return fresh;
   }
 

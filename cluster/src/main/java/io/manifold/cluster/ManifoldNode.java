@@ -17,9 +17,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.remote.RemoteActorRefProvider;
@@ -244,6 +250,38 @@ public final class ManifoldNode {
   }
 
   /** Client pools (drains, dynos' connections) closed first: else each logs an error as the system goes. */
+  /**
+   * Waits (at most {@code within}) until the dynos' shard coordinator knows the dyno region of each
+   * node of {@code nodes}. A node that is Up but whose region has not registered yet gets no new
+   * dynos, and sharding moves none to it before its next rebalance (10 s): a manifold whose
+   * formation is scaled in that moment would run all of it on the other nodes.
+   *
+   * @return whether every region registered in time
+   */
+  boolean awaitDynoRegions(java.util.Collection<Address> nodes, Duration within) {
+    @SuppressWarnings("unchecked")
+    ActorRef<ClusterShardingQuery> state = (ActorRef<ClusterShardingQuery>) (ActorRef<?>) ClusterSharding.get(system).shardState();
+    Duration ask = Duration.ofSeconds(2);
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        ShardRegion.ClusterShardingStats stats = AskPattern.<ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(state,
+            replyTo -> new GetClusterShardingStats(Entities.DYNO, ask, replyTo), ask.plusSeconds(1), system.scheduler())
+            .toCompletableFuture().get(ask.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
+        if (stats.getRegions().keySet().containsAll(nodes)) {
+          return true;
+        }
+        Thread.sleep(100);
+      } catch (ExecutionException | TimeoutException e) {
+        // the coordinator is not there yet (it starts on the oldest node): ask again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
   private void quietlyClosePools() {
     try {
       org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(2, TimeUnit.SECONDS);

@@ -32,6 +32,13 @@ final class Members {
     return byName;
   }
 
+  /** How many members have each status ({@link #of}'s words). */
+  static Map<String, Integer> countByStatus(Cluster cluster) {
+    Map<String, Integer> counts = new TreeMap<>();
+    of(cluster).values().forEach(status -> counts.merge(status, 1, Integer::sum));
+    return counts;
+  }
+
   /** The member's node name, or its address for a member started without one. */
   static String name(Member m) {
     for (String role : m.getRoles()) {

@@ -13,11 +13,14 @@ import io.manifold.http.RouterFront;
 import io.manifold.http.api.ApiServer;
 import io.manifold.http.api.ApiSettings;
 import io.manifold.http.api.NodeInfo;
+import io.manifold.http.metrics.ClusterMetrics;
 import io.manifold.http.metrics.DynoMetrics;
 import io.manifold.http.metrics.LogMetrics;
 import io.manifold.http.metrics.MetricsRoute;
 import io.manifold.http.metrics.NodeMetrics;
 import io.manifold.http.metrics.RouterMetrics;
+import io.manifold.http.metrics.RouterStats;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -33,10 +36,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 /**
  * Wires one node of the manifold: its share of the sharded apps, dynos and log channels; the app
  * registry (a cluster singleton, on the oldest node); its router with its table, registered with
- * the Receptionist so that every app's routes reach it; its router front and its API; its
- * metrics. In coordinated shutdown: stop taking requests, hand the node's dynos off (they stop
- * the Heroku way, and start again elsewhere if the cluster goes on), then make sure no process is
- * left.
+ * the Receptionist so that every app's routes reach it; its router's figures, registered too, so
+ * that any node's API can sum every node's; its router front and its API; its metrics. In
+ * coordinated shutdown: stop taking requests, hand the node's dynos off (they stop the Heroku way,
+ * and start again elsewhere if the cluster goes on), then make sure no process is left.
  */
 final class NodeGuardian {
   /** What the node reports once it serves. */
@@ -51,6 +54,7 @@ final class NodeGuardian {
       RouterMetrics routerMetrics = new RouterMetrics(metrics, table);
       DynoMetrics dynoMetrics = new DynoMetrics(metrics, settings.node());
       LogMetrics logMetrics = new LogMetrics(metrics);
+      ClusterMetrics.register(metrics, () -> Members.countByStatus(Cluster.get(ctx.getSystem())));
       NodeObservers observers = new NodeObservers(dynoMetrics, app -> counters(logMetrics.channel(app)), dynoMetrics::forget);
 
       Entities entities = new Entities(ctx.getSystem());
@@ -59,12 +63,15 @@ final class NodeGuardian {
           entities::logs), "router");
       ctx.getSystem().receptionist().tell(Receptionist.register(RouterHub.ROUTERS, router));
       ActorRef<Router.Command> hub = ctx.spawn(RouterHub.create(), "router-hub").narrow();
+      Duration figuresTimeout = settings.manifold().getDuration("api.router-stats-timeout");
+      ActorRef<RouterFigures.Command> figures = ctx.spawn(
+          RouterFigures.create(new RouterStats(settings.node(), metrics), figuresTimeout), "router-figures");
 
       AppRegistry.AppWiringFactory wiring = AppRegistry.AppWiringFactory.of(
           runtime, settings.dynos(), hub, settings.node(), observers, entities, settings.reconcileEvery());
       entities.init(wiring, runtime, settings.dynos(), settings.logs(), new HttpDrainTransport(), observers, settings.node());
       ActorRef<AppRegistry.Command> registry = ClusterSingleton.get(ctx.getSystem()).init(
-          SingletonActor.of(AppRegistry.create(entities, settings.maxApps(), settings.reconcileEvery().multipliedBy(3)), "app-registry"));
+          SingletonActor.of(AppRegistry.create(entities, settings.maxApps(), settings.reconcileEvery()), "app-registry"));
       Apps apps = new Apps(ctx.getSystem(), registry, entities, settings.manifold().getDuration("api.ask-timeout"));
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
@@ -82,7 +89,8 @@ final class NodeGuardian {
             int routerPort = routerBinding.localAddress().getPort();
             String routerUrl = "http://%s." + settings.router().domain() + ":" + routerPort + "/";
             ApiSettings api = settings.api(routerUrl);
-            NodeInfo node = new NodeInfo(settings.node(), metrics, () -> Members.of(Cluster.get(ctx.getSystem())));
+            NodeInfo node = new NodeInfo(settings.node(), RouterFigures.readings(figures, ctx.getSystem().scheduler(), figuresTimeout),
+                () -> Members.of(Cluster.get(ctx.getSystem())));
             return ApiServer.bind(ctx.getSystem(), api, apps, node, MetricsRoute.create(metrics)).thenApply(apiBinding -> {
               unbindOnShutdown(shutdown, "api-unbind", apiBinding);
               return new Started(routerPort, apiBinding.localAddress().getPort(), apps, metrics);

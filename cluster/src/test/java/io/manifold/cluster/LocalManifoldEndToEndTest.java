@@ -187,6 +187,7 @@ class LocalManifoldEndToEndTest {
     assertEquals(200, metrics.statusCode(), metrics.body());
     assertTrue(metrics.body().contains("manifold_router_requests_total{") && metrics.body().contains("code=\"H80\""), metrics.body());
     assertTrue(metrics.body().contains("manifold_dynos{"), metrics.body());
+    assertTrue(metrics.body().contains("manifold_cluster_members{status=\"up\"} 1"), "the node counts itself up: " + metrics.body());
   }
 
   @Test

@@ -1,10 +1,11 @@
 package io.manifold.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.manifold.testing.Examples;
+import io.manifold.core.dyno.ProcessRuntime;
 import io.manifold.testing.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,11 +31,13 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The web console in a real headless Chromium against a real manifold whose web dynos are real
- * processes (the example app's {@code java Web.java}): a person logs in, scales, tails the log
- * while requests go through the router, puts the app in maintenance and sees H80, rolls back a
- * release, is shown the API's error, and watches the cluster. Screenshots of the app page and the
- * cluster view are left in {@code target/console-screenshots/}.
+ * The web console in a real headless Chromium against a real manifold of three nodes whose web
+ * dynos are real processes (the example app's {@code Web.java}): a person logs in through node-1's
+ * API, scales, tails the log while requests go through two nodes' routers and sees both counted,
+ * puts the app in maintenance and sees H80, rolls back a release, is shown the API's error, watches
+ * the cluster with the dynos on their nodes, and sees a node die and its dynos come back on the
+ * others. Screenshots of the app page and of the cluster view before and after the loss are left in
+ * {@code target/console-screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebConsoleEndToEndTest {
@@ -52,17 +57,19 @@ class WebConsoleEndToEndTest {
     data = Files.createDirectories(temp.resolve("data"));
     Path run = Files.createDirectories(data.resolve("scenarios").resolve("2026-01-01-kill-a-dyno"));
     Files.writeString(run.resolve("report.json"),
-        "{\"scenario\":\"kill-a-dyno\",\"started_at\":\"2026-01-01T10:00:00Z\",\"outcome\":\"passed\",\"summary\":\"3 of 3 expectations met\"}");
+        "{\"scenario\":\"kill-a-dyno\",\"started_at\":\"2026-01-01T10:00:00Z\",\"finished_at\":\"2026-01-01T10:01:05Z\",\"outcome\":\"passed\",\"summary\":\"3 of 3 expectations met\"}");
     Files.writeString(run.resolve("report.html"), "<!doctype html><title>kill-a-dyno</title><h1>kill-a-dyno: passed</h1>");
+    // three nodes sharing the H2 journal in the data directory: an app whose entity lived on the lost node recovers from it
     manifold = LocalManifold.start(ConfigFactory.parseMap(Map.of(
+        "manifold.nodes", 3,
         "manifold.data-dir", data.toString(),
-        "manifold.db.url", "memory",
         "manifold.router.port", 0,
         "manifold.api.port", 0,
         "manifold.api.token", TOKEN,
         "manifold.user", "console@manifold.test",
         "manifold.dyno.stop-grace", "5s")));
-    manifold.createApp("hello", Examples.hello(), Map.of(), Map.of());
+    // the example's Web.java compiled once, so that a web dyno starts in a fraction of a second; workers are shell sleeps
+    manifold.createApp("hello", ClusterHarness.app(temp, "hello"), Map.of(), Map.of());
     browser = new Browser(Files.createDirectories(temp.resolve("chromium-profile")));
   }
 
@@ -78,11 +85,49 @@ class WebConsoleEndToEndTest {
     }
   }
 
-  /** A request through the router, as a browser would send it to http://hello.localhost:PORT/. */
+  /** A request through node-1's router, as a browser would send it to http://hello.localhost:PORT/. */
   static HttpResponse<String> request(String path, String requestId) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + manifold.port() + path))
-        .header("Host", "hello.localhost:" + manifold.port()).header("X-Request-Id", requestId)
+    return request(1, path, requestId);
+  }
+
+  /** A request through node {@code node}'s router. */
+  static HttpResponse<String> request(int node, String path, String requestId) throws Exception {
+    int port = manifold.node(node).routerPort();
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Host", "hello.localhost:" + port).header("X-Request-Id", requestId)
         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The truth the console is checked against: each of hello's dynos with the node whose runtime runs its process. */
+  static Map<String, String> running() {
+    Map<String, String> m = new TreeMap<>();
+    for (ManifoldNode n : manifold.nodes()) {
+      if (!n.terminated()) {
+        for (ProcessRuntime.Live l : n.processes()) {
+          if (l.app().equals("hello") && Processes.alive(l.pid())) {
+            m.put(l.dyno().toString(), n.name());
+          }
+        }
+      }
+    }
+    return m;
+  }
+
+  /** What the cluster view shows: each of hello's dynos with its node card and state ({@code node-2 up}). */
+  @SuppressWarnings("unchecked")
+  static Map<String, String> shownOnNodes() {
+    return new TreeMap<>((Map<String, String>) browser.driver.executeScript("""
+        const m = {};
+        document.querySelectorAll('.node-card').forEach(card => card.querySelectorAll('tr[data-app=hello]').forEach(
+          row => { m[row.dataset.dyno] = card.dataset.node + ' ' + row.dataset.state; }));
+        return m;"""));
+  }
+
+  /** {@code running()} as the cluster view should show it once every dyno is up. */
+  static Map<String, String> allUp(Map<String, String> running) {
+    Map<String, String> m = new TreeMap<>();
+    running.forEach((dyno, node) -> m.put(dyno, node + " up"));
+    return m;
   }
 
   static String logText() {
@@ -121,7 +166,9 @@ class WebConsoleEndToEndTest {
     browser.await("web at 2 in the formation", d -> browser.text("#formation tr[data-type=web] .quantity").equals("2"));
     browser.await("web.1 and web.2 up", Duration.ofSeconds(90), d ->
         browser.all("#dynos tr[data-dyno^='web.'][data-state=up]").size() == 2);
-    assertEquals("node-1", browser.text("#dynos tr[data-dyno='web.1'] .node"));
+    browser.await("each dyno shown on the node that runs it", d -> running().size() == 2
+        && running().get("web.1").equals(browser.text("#dynos tr[data-dyno='web.1'] .node"))
+        && running().get("web.2").equals(browser.text("#dynos tr[data-dyno='web.2'] .node")));
     assertEquals(2, browser.all("#dynos tr[data-dyno^='web.'] button[data-action=restart]").size());
     assertEquals(2, browser.all("#dynos tr[data-dyno^='web.'] button[data-action=stop]").size());
   }
@@ -145,8 +192,17 @@ class WebConsoleEndToEndTest {
     for (int i = 0; i < 20; i++) {
       request("/", "console-load-" + i);
     }
-    browser.await("the router's figures", d -> browser.text("#router-load").matches("(2[1-9]|[3-9]\\d|\\d{3,}) requests in all.*"));
+    for (int i = 0; i < 7; i++) {
+      assertEquals(200, request(2, "/", "console-node-2-" + i).statusCode());
+    }
+    // node-1's API answers with every node's router: node-2's requests are counted with node-1's
+    browser.await("the router's figures over the nodes",
+        d -> browser.text("#router-load").matches("(2[8-9]|[3-9]\\d|\\d{3,}) requests in all.*the routers of 3 nodes"));
     browser.await("a rate on the chart", d -> !browser.text("#chart-rps figcaption [data-key=requests_per_second]").contains("–"));
+    browser.click("#router-nodes-box summary");
+    browser.await("node-2's own count", d -> "7".equals(browser.attribute("#router-nodes tr[data-node=node-2]", "data-requests")));
+    assertEquals(3, browser.all("#router-nodes tr[data-node]").size(), browser.text("#router-nodes"));
+    assertTrue(browser.element("#router-missing").getAttribute("hidden") != null, "no node left out");
   }
 
   @Test
@@ -218,35 +274,81 @@ class WebConsoleEndToEndTest {
 
   @Test
   @Order(7)
-  void theClusterViewShowsTheNodeAndTheDynosOnIt() throws Exception {
+  void theClusterViewShowsTheThreeNodesAndEachDynoOnTheNodeThatRunsIt() throws Exception {
+    // workers too (shell sleeps), so that every node is likely to run some
+    browser.type("#scale-type", "worker");
+    browser.type("#scale-quantity", "4");
+    browser.click("#scale-submit");
+    browser.await("worker at 4 in the formation", d -> browser.text("#formation tr[data-type=worker] .quantity").equals("4"));
+
     browser.click("#nav a[data-section=cluster]");
-    browser.element(".node-card[data-node=node-1]");
-    assertEquals("up", browser.attribute(".node-card[data-node=node-1]", "data-status"));
-    browser.await("both web dynos on the node", d ->
-        browser.all(".node-card[data-node=node-1] tr[data-app=hello][data-state=up]").size() == 2);
+    for (String node : List.of("node-1", "node-2", "node-3")) {
+      browser.element(".node-card[data-node=" + node + "]");
+      assertEquals("up", browser.attribute(".node-card[data-node=" + node + "]", "data-status"), node);
+    }
+    browser.await("every dyno up on its node", Duration.ofSeconds(90), d -> running().size() == 6 && shownOnNodes().equals(allUp(running())));
+    assertEquals("3 nodes, 3 up; 6 dynos.", browser.text("#cluster-summary").replaceAll(" Updated .*", ""));
     browser.screenshot(SCREENSHOTS.resolve("cluster.png"));
   }
 
   @Test
   @Order(8)
+  void aNodeLossIsSeenAsItHappensAndItsDynosComeBackOnTheOthers() throws Exception {
+    // the browser talks to node-1's API: the node lost is whichever of the others runs more dynos
+    Map<String, String> before = running();
+    int victim = Collections.frequency(before.values(), "node-2") >= Collections.frequency(before.values(), "node-3") ? 2 : 3;
+    String lost = "node-" + victim;
+    List<String> itsDynos = before.entrySet().stream().filter(e -> e.getValue().equals(lost)).map(Map.Entry::getKey).toList();
+    assertFalse(itsDynos.isEmpty(), "the node to lose runs some dynos: " + before);
+
+    manifold.kill(victim);
+    browser.await(lost + " no longer up", Duration.ofSeconds(20), d -> !"up".equals(browser.attribute(".node-card[data-node=" + lost + "]", "data-status")));
+    browser.await("the loss in the changes", d -> browser.all("#changes li.loss").stream().anyMatch(li -> li.getText().contains(lost)));
+    browser.await("its dynos up again on the others", Duration.ofSeconds(90), d -> {
+      Map<String, String> now = running();
+      return now.keySet().equals(before.keySet()) && !now.containsValue(lost) && shownOnNodes().equals(allUp(now));
+    });
+    assertTrue(browser.all(".node-card[data-node=" + lost + "] tr[data-app=hello]").isEmpty(), "nothing shown on the lost node");
+    String changes = browser.text("#changes");
+    for (String dyno : itsDynos) {
+      assertTrue(changes.lines().anyMatch(line -> line.contains("hello " + dyno + " ") && line.contains(lost)),
+          dyno + " seen leaving " + lost + ":\n" + changes);
+    }
+    browser.screenshot(SCREENSHOTS.resolve("cluster-after-loss.png"));
+  }
+
+  @Test
+  @Order(9)
   void theScenarioViewShowsTheRunGoingOnAndListsReports() throws Exception {
     browser.click("#nav a[data-section=scenarios]");
     browser.await("no run going on", d -> browser.text("#no-scenario").equals("No scenario running."));
 
-    // what the scenario runner will write about every second while a run goes on
+    // what the scenario runner writes about every second while a run goes on (LiveReport: the same
+    // fields, which ConsoleLiveViewContractTest in the scenarios module holds the writer and the page to)
     Path running = Files.createDirectories(data.resolve("scenarios").resolve("2026-01-02-kill-a-node"));
     StringBuilder points = new StringBuilder();
     for (int t = 0; t <= 40; t++) {
-      points.append(t == 0 ? "" : ",").append("{\"t\":").append(t).append(",\"requests_per_second\":50,\"p50_ms\":").append(t > 10 && t < 25 ? 40 : 4)
-          .append(",\"p99_ms\":").append(t > 10 && t < 25 ? 900 : 20).append(",\"errors\":{").append(t > 10 && t < 14 ? "\"H13\":3" : "").append("}}");
+      boolean hurt = t > 10 && t < 25;
+      points.append(t == 0 ? "" : ",").append("{\"t\":").append(t).append(".0,\"requests_per_second\":50,\"ok_per_second\":")
+          .append(t > 10 && t < 14 ? "47.0" : "50.0").append(",\"p50_ms\":").append(hurt ? 40.0 : 4.0)
+          .append(",\"p99_ms\":").append(hurt ? 900.0 : 20.0).append(",\"errors\":{").append(t > 10 && t < 14 ? "\"H13\":3" : "")
+          .append("},\"dynos_up\":").append(hurt ? 4 : 6).append(",\"dynos_wanted\":6}");
     }
     Path live = running.resolve("live.json");
-    Files.writeString(live, "{\"state\":\"running\",\"scenario\":\"kill-a-node\",\"app\":\"hello\",\"elapsed_seconds\":40,"
-        + "\"duration_seconds\":60,\"faults\":[{\"name\":\"kill-node\",\"target\":\"node-b\",\"from_seconds\":10,\"to_seconds\":25}],"
-        + "\"points\":[" + points + "],\"expectations\":[{\"name\":\"dynos come back elsewhere within 30 s\",\"state\":\"met\"},"
-        + "{\"name\":\"p99 under 1 s\",\"state\":\"pending\"}]}");
+    Files.writeString(live, "{\"state\":\"running\",\"scenario\":\"kill-a-node\",\"app\":\"hello\",\"apps\":[\"hello\"],"
+        + "\"started_at\":\"2026-01-02T10:00:00.000Z\",\"elapsed_seconds\":40.2,\"duration_seconds\":60.0,\"bucket_seconds\":1.0,"
+        + "\"faults\":[{\"index\":1,\"name\":\"kill-node\",\"description\":\"kill node 2 at 10s for 15s\",\"target\":\"node-2\","
+        + "\"from_seconds\":10.0,\"to_seconds\":25.0,\"problem\":null},"
+        + "{\"index\":2,\"name\":\"kill-node\",\"description\":\"kill node 7 at 30s\",\"target\":\"node-7\","
+        + "\"from_seconds\":30.0,\"to_seconds\":null,\"problem\":\"could not apply it: no node 7\"}],"
+        + "\"points\":[" + points + "],\"expectations\":[{\"index\":1,\"name\":\"dynos come back elsewhere within 30 s\",\"state\":\"met\",\"detail\":\"\"},"
+        + "{\"index\":2,\"name\":\"p99 under 1 s\",\"state\":\"pending\",\"detail\":\"\"}]}\n");
     browser.await("the live run", d -> browser.text("#scenario-live").contains("kill-a-node on hello"));
     assertTrue(browser.text("#scenario-live").contains("dynos come back elsewhere within 30 s"), browser.text("#scenario-live"));
+    assertTrue(browser.text("#scenario-live tr[data-problem=true]").contains("could not apply it: no node 7"), "a fault that failed says why");
+    assertTrue(browser.text("#scenario-live").contains("kill node 2 at 10s for 15s"), browser.text("#scenario-live"));
+    assertEquals("Dynos up: 6 of 6 wanted, at 40 s", browser.text("#scenario-dynos"));
+    assertEquals(1, browser.all("#scenario-live svg rect.fault.failed").size(), "drawn as tried, not as lasting");
     browser.screenshot(SCREENSHOTS.resolve("scenarios.png"));
     Files.delete(live);
     browser.await("the run over", d -> browser.text("#no-scenario").equals("No scenario running."));

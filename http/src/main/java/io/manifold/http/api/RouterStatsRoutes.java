@@ -1,32 +1,48 @@
 package io.manifold.http.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.manifold.http.metrics.RouterReadings;
 import io.manifold.http.metrics.RouterStats;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /manifold/apps/{app}/router-stats}: what the router did for the app over the last
- * second or so (requests per second, p50 and p99 latency, errors by H-code) and since the start,
- * for the console's live charts. Figures that cannot be known yet (the first reading, a window
- * without requests) are {@code null}, not 0.
+ * {@code GET /manifold/apps/{app}/router-stats}: what the routers of every node did for the app
+ * over the last second or so (requests per second, p50 and p99 latency, errors by H-code) and
+ * since the start, for the console's live charts; the same per node, and the nodes whose figures
+ * are missing, with why (unreachable, or no answer in time). Figures that cannot be known yet (the
+ * first reading, a window without requests) are {@code null}, not 0.
  */
 final class RouterStatsRoutes extends Routes {
-  private final RouterStats stats;
+  private final RouterReadings routers;
 
   RouterStatsRoutes(ApiContext ctx, NodeInfo node) {
     super(ctx);
-    this.stats = new RouterStats(node.metrics());
+    this.routers = node.routers();
   }
 
   Route stats(String app) {
-    return get(() -> answer(() -> ctx.app(app).thenApply(h -> ApiContext.json(200, render(stats.read(h.name()))))));
+    return get(() -> answer(() -> ctx.app(app).thenCompose(h -> routers.read(h.name())
+        .thenApply(gathered -> ApiContext.json(200, render(h.name(), gathered))))));
   }
 
-  private static ObjectNode render(RouterStats.Figures f) {
-    ObjectNode o = Json.object().put("app", f.app()).put("at", Instant.now().toString());
-    o.put("window_seconds", f.windowSeconds());
+  private static ObjectNode render(String app, RouterReadings.Gathered gathered) {
+    RouterStats.Figures all = RouterStats.merge(app, gathered.windows());
+    ObjectNode o = figures(Json.object().put("app", all.app()).put("at", Instant.now().toString()), all);
+    ArrayNode nodes = o.putArray("nodes");
+    gathered.windows().stream().sorted(Comparator.comparing(RouterStats.Window::node))
+        .forEach(w -> nodes.add(figures(Json.object().put("node", w.node()), w.figures())));
+    ArrayNode missing = o.putArray("missing");
+    new TreeMap<>(gathered.missing()).forEach((name, why) -> missing.addObject().put("node", name).put("reason", why));
+    return o;
+  }
+
+  private static ObjectNode figures(ObjectNode o, RouterStats.Figures f) {
+    o.put("window_seconds", Math.round(f.windowSeconds() * 1000) / 1000.0);
     number(o, "requests_per_second", f.requestsPerSecond());
     number(o, "p50_ms", f.p50Seconds() * 1000);
     number(o, "p99_ms", f.p99Seconds() * 1000);

@@ -97,6 +97,10 @@ class ConsoleEndpointsTest {
     assertTrue(later.get("requests_per_second").asDouble() > 0, later.toString());
     assertTrue(later.get("p99_ms").asDouble() > 0, later.toString());
     assertEquals(0, later.get("in_flight").asLong());
+    assertEquals(1, later.get("nodes").size(), "one node, whose figures are the sum: " + later);
+    assertEquals("local", later.get("nodes").get(0).get("node").asText());
+    assertEquals(4, later.get("nodes").get(0).get("requests").asLong());
+    assertEquals(0, later.get("missing").size());
 
     ApiHarness.Response none = api.get("/manifold/apps/nope/router-stats");
     assertEquals(404, none.status());

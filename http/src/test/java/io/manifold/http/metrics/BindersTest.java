@@ -52,8 +52,7 @@ class BindersTest {
 
   @Test
   void clusterMembersAreCountedByStatus() {
-    ClusterMetrics cluster = new ClusterMetrics(node);
-    cluster.members(Map.of("up", 2, "unreachable", 1));
+    ClusterMetrics.register(node, () -> Map.of("up", 2, "unreachable", 1));
     MetricsSnapshot s = node.snapshot();
     assertEquals(2, s.gauge("manifold_cluster_members", Map.of("status", "up")));
     String text = new String(node.scrape(), StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.manifold.core.routing.HCode;
 import io.manifold.core.routing.RoutingTable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class RouterStatsTest {
   private final NodeMetrics node = new NodeMetrics();
   private final RouterMetrics router = new RouterMetrics(node, new RoutingTable());
   private final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-  private final RouterStats stats = new RouterStats(node, clock::get);
+  private final RouterStats stats = new RouterStats("node-1", node, clock::get);
 
   private void served(String app, int n, long millis) {
     for (int i = 0; i < n; i++) {
@@ -108,5 +109,61 @@ class RouterStatsTest {
     stats.read("shop");
     assertEquals(1, stats.appsKept(), "only the app still asked about");
     assertTrue(Double.isNaN(stats.read("shop").requestsPerSecond()), "its old samples are gone too");
+  }
+
+  /** A second node's router and figures, on the same clock. */
+  private record Node(RouterMetrics router, RouterStats stats) {
+    static Node of(String name, AtomicLong clock) {
+      NodeMetrics metrics = new NodeMetrics();
+      return new Node(new RouterMetrics(metrics, new RoutingTable()), new RouterStats(name, metrics, clock::get));
+    }
+
+    void served(String app, int n, long millis) {
+      for (int i = 0; i < n; i++) {
+        router.record(app, 200, null, System.nanoTime() - millis * 1_000_000L);
+      }
+    }
+  }
+
+  @Test
+  void nodesFiguresAddUpAndTheirQuantilesAreThoseOfAllTheirRequestsTogether() {
+    Node other = Node.of("node-2", clock);
+    Node together = Node.of("one-router", clock); // what a single router that saw every request would say
+    stats.read("shop");
+    other.stats.read("shop");
+    together.stats.read("shop");
+    advance(1_000);
+    served("shop", 60, 7); // 7 and 35 ms: mid-bucket, so that the time the test takes moves no request
+    together.served("shop", 60, 7);
+    other.served("shop", 40, 35);
+    together.served("shop", 40, 35);
+    other.router.record("shop", 503, HCode.H12, System.nanoTime());
+    together.router.record("shop", 503, HCode.H12, System.nanoTime());
+
+    RouterStats.Window mine = stats.window("shop");
+    RouterStats.Window theirs = other.stats.window("shop");
+    RouterStats.Figures merged = RouterStats.merge("shop", List.of(mine, theirs));
+    RouterStats.Figures one = together.stats.read("shop");
+    assertEquals(101.0, merged.requestsPerSecond(), 1e-9);
+    assertEquals(101, merged.requests());
+    assertEquals(Map.of("H12", 1L), merged.errors());
+    assertEquals(one.p50Seconds(), merged.p50Seconds(), 1e-12);
+    assertEquals(one.p99Seconds(), merged.p99Seconds(), 1e-12);
+    assertTrue(merged.p99Seconds() > 0.03, "the slow node's requests make the p99: " + merged);
+    double averaged = (mine.figures().p99Seconds() + theirs.figures().p99Seconds()) / 2;
+    assertTrue(Math.abs(averaged - merged.p99Seconds()) > 0.005, "not the mean of the nodes' p99s: " + averaged);
+  }
+
+  @Test
+  void aNodeOnItsFirstReadingAddsItsTotalsButNoRate() {
+    Node other = Node.of("node-2", clock);
+    stats.read("shop");
+    advance(1_000);
+    served("shop", 10, 7);
+    other.served("shop", 5, 7); // node-2 is asked for the first time now
+    RouterStats.Figures merged = RouterStats.merge("shop", List.of(stats.window("shop"), other.stats.window("shop")));
+    assertEquals(10.0, merged.requestsPerSecond(), 1e-9);
+    assertEquals(15, merged.requests());
+    assertTrue(Double.isNaN(RouterStats.merge("shop", List.of()).requestsPerSecond()), "no node: nothing known");
   }
 }

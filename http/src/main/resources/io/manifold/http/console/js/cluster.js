@@ -9,6 +9,14 @@ import {ago, clock} from './time.js';
 
 const CHANGES = 50;
 const REMEMBERED = 100;
+/** What a status means for the node's dynos, for the statuses of a node on its way out. */
+const NOTES = {
+  unreachable: 'The other nodes no longer hear it. If it stays so, the cluster downs it and its dynos start again on the others.',
+  down: 'Downed by the cluster: its dynos start again on the others once it is removed.',
+  leaving: 'Leaving the cluster: its dynos stop and start again on the others.',
+  exiting: 'Leaving the cluster: its dynos stop and start again on the others.',
+  unknown: 'No longer a member of the cluster. The dynos below last reported from it; they start again on the others.',
+};
 
 export function clusterView(main, scope) {
   const nodesEl = h('div', {id: 'nodes', class: 'nodes'}, h('p', {class: 'muted'}, 'Loading…'));
@@ -73,6 +81,7 @@ export function clusterView(main, scope) {
     const apps = new Set(n.dynos.map(d => d.app.name));
     return h('section', {class: `node-card status-${n.status}`, dataset: {node: n.name, status: n.status}, 'aria-labelledby': `node-${n.name}`},
       h('h2', {id: `node-${n.name}`}, n.name, ' ', h('span', {class: `badge status-${n.status}`}, n.status)),
+      NOTES[n.status] ? h('p', {class: 'status-note'}, NOTES[n.status]) : null,
       h('p', {class: 'muted'}, `${n.dynos.length} dyno${n.dynos.length === 1 ? '' : 's'} of ${apps.size} app${apps.size === 1 ? '' : 's'}`),
       table(`Dynos on ${n.name}`, ['App', 'Dyno', 'State', 'Since'], n.dynos.map(d =>
         h('tr', {dataset: {app: d.app.name, dyno: d.name, state: d.state}},

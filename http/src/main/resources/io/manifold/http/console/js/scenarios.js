@@ -10,16 +10,33 @@ import {when} from './time.js';
 const W = 720;
 const BAND = 70;
 
+/**
+ * What this view reads of a run's live.json, as the scenario runner writes it (LiveReport in the
+ * scenarios module), with each field's JSON type. The view reads the run as `live`, a fault as
+ * `f`, a point as `p` and an expectation as `e`, and nothing undeclared here: a test in the
+ * scenarios module writes a live.json with the real writer and checks it against this list, and
+ * checks that this file reads no other field, so that the two cannot drift apart unnoticed.
+ * Units are in the names: seconds since the run's start, milliseconds, errors per second by code.
+ */
+export const LIVE_JSON = {
+  run: {state: 'string', scenario: 'string', app: 'string', elapsed_seconds: 'number', duration_seconds: 'number',
+    faults: 'array', points: 'array', expectations: 'array'},
+  fault: {name: 'string', description: 'string', target: 'string', from_seconds: 'number', to_seconds: 'number|null',
+    problem: 'string|null'},
+  point: {t: 'number', p50_ms: 'number|null', p99_ms: 'number|null', errors: 'object', dynos_up: 'number', dynos_wanted: 'number'},
+  expectation: {name: 'string', state: 'string', detail: 'string'},
+};
+
 export function scenariosView(main, scope) {
-  const live = h('section', {id: 'scenario-live', class: 'panel', 'aria-labelledby': 'live-title'},
+  const livePanel = h('section', {id: 'scenario-live', class: 'panel', 'aria-labelledby': 'live-title'},
     h('h2', {id: 'live-title'}, 'Running now'), h('div', {class: 'panel-body'}, h('p', {class: 'muted'}, 'Loading…')));
   const runs = h('section', {id: 'scenario-runs', class: 'panel', 'aria-labelledby': 'runs-title'},
     h('h2', {id: 'runs-title'}, 'Reports'), h('div', {class: 'panel-body'}, h('p', {class: 'muted'}, 'Loading…')));
-  main.append(h('h1', {}, 'Scenarios'), live, runs);
+  main.append(h('h1', {}, 'Scenarios'), livePanel, runs);
 
   scope.every(1000, async () => {
     const now = await get('/manifold/scenarios/live');
-    const body = live.querySelector('.panel-body');
+    const body = livePanel.querySelector('.panel-body');
     if (!now.running) {
       fill(body, h('p', {id: 'no-scenario'}, 'No scenario running.'));
     } else if (now.problem) {
@@ -49,13 +66,17 @@ function liveView(run, live) {
   const elapsed = Number(live.elapsed_seconds ?? 0);
   const duration = Number(live.duration_seconds ?? 0);
   const progress = duration > 0 ? h('progress', {max: duration, value: Math.min(elapsed, duration), 'aria-label': 'Elapsed'}) : null;
+  const p = (live.points ?? []).at(-1); // the latest second
   return [
     h('p', {}, h('strong', {}, live.scenario ?? run), live.app ? ` on ${live.app}` : '', ` — ${format(elapsed)} s`,
       duration > 0 ? ` of ${format(duration)} s ` : ' ', progress, h('span', {class: 'muted'}, ` (run ${run})`)),
+    p ? h('p', {id: 'scenario-dynos', class: 'muted'}, `Dynos up: ${p.dynos_up} of ${p.dynos_wanted} wanted, at ${format(p.t)} s`) : null,
     timeline(live, Math.max(duration, elapsed, 1)),
-    table('Faults', ['Fault', 'Target', 'From', 'To'], (live.faults ?? []).map(f =>
-      h('tr', {}, h('th', {scope: 'row'}, f.name ?? '?'), h('td', {}, f.target ?? ''),
-        h('td', {}, `${format(f.from_seconds)} s`), h('td', {}, f.to_seconds == null ? '…' : `${format(f.to_seconds)} s`))),
+    table('Faults', ['Fault', 'Target', 'From', 'To', 'What'], (live.faults ?? []).map(f =>
+      h('tr', {dataset: {fault: f.name ?? '', problem: f.problem ? 'true' : 'false'}}, h('th', {scope: 'row'}, f.name ?? '?'),
+        h('td', {}, f.target ?? ''), h('td', {}, `${format(f.from_seconds)} s`),
+        h('td', {}, f.to_seconds == null ? (f.problem ? '–' : '…') : `${format(f.to_seconds)} s`),
+        h('td', {}, f.description ?? '', f.problem ? h('span', {class: 'problem-text'}, ` (${f.problem})`) : null))),
     'No faults yet.'),
     table('Expectations', ['Expectation', 'State', 'Detail'], (live.expectations ?? []).map(e =>
       h('tr', {dataset: {state: e.state ?? ''}}, h('th', {scope: 'row'}, e.name ?? '?'),
@@ -75,10 +96,11 @@ function timeline(live, span) {
     'aria-label': `Timeline: ${points.length} seconds, ${(live.faults ?? []).length} faults`});
   for (const f of live.faults ?? []) {
     const from = x(f.from_seconds ?? 0);
-    const to = x(f.to_seconds ?? span);
-    svg.append(s('rect', {x: from, y: 4, width: Math.max(2, to - from), height: 2 * BAND + 16, class: 'fault'},
-      s('title', {}, `${f.name ?? 'fault'} ${f.target ?? ''}`)));
-    svg.append(s('text', {x: from + 2, y: 14, class: 'axis'}, f.name ?? 'fault'));
+    // a fault that could not be applied never lasted: a mark where it was tried, not a band to now
+    const to = f.to_seconds == null ? (f.problem ? from : x(span)) : x(f.to_seconds);
+    svg.append(s('rect', {x: from, y: 4, width: Math.max(2, to - from), height: 2 * BAND + 16, class: f.problem ? 'fault failed' : 'fault'},
+      s('title', {}, `${f.description ?? f.name ?? 'fault'}${f.problem ? ` (${f.problem})` : ''}`)));
+    svg.append(s('text', {x: from + 2, y: 14, class: 'axis'}, `${f.name ?? 'fault'}${f.problem ? ' (failed)' : ''}`));
   }
   const line = key => points.filter(p => typeof p[key] === 'number')
     .map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)} ${(4 + BAND * (1 - Math.min(p[key], maxMs) / maxMs)).toFixed(1)}`).join(' ');

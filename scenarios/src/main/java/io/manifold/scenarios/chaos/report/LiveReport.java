@@ -23,16 +23,19 @@ import java.util.TreeMap;
  * renamed, so that the console never reads half of it, and bounded: the last
  * {@link #MAX_POINTS} points (the console draws no more, and reads no file over 1 MiB).
  *
- * <p>Fields (those marked * are the ones the console reads): {@code state}* ({@code running}),
- * {@code scenario}*, {@code app}* (the apps' names, comma-separated), {@code apps},
- * {@code started_at}*, {@code elapsed_seconds}*, {@code duration_seconds}*, {@code bucket_seconds},
- * {@code faults}* ({@code index}, {@code name}* (its kind), {@code description}, {@code target}*,
- * {@code from_seconds}*, {@code to_seconds}* (null while it lasts; equal to {@code from_seconds} for
- * a fault that happens at once), {@code problem}), {@code points}* ({@code t}*,
- * {@code requests_per_second}*, {@code ok_per_second}, {@code p50_ms}*, {@code p99_ms}*,
- * {@code errors}* (per second, by code), {@code dynos_up}, {@code dynos_wanted}) and
- * {@code expectations}* ({@code index}, {@code name}*, {@code state}* ({@code pending},
- * {@code met} or {@code failed}), {@code detail}*). Faults that have not fired are not listed.
+ * <p>Fields (those marked * are the ones the console reads; its {@code scenarios.js} declares them
+ * in {@code LIVE_JSON}, and {@code ConsoleLiveViewContractTest} holds this writer to that list):
+ * {@code state}* ({@code running}), {@code scenario}*, {@code app}* (the apps' names,
+ * comma-separated), {@code apps}, {@code started_at}, {@code elapsed_seconds}*,
+ * {@code duration_seconds}*, {@code bucket_seconds}, {@code faults}* ({@code index}, {@code name}*
+ * (its kind), {@code description}*, {@code target}*, {@code from_seconds}*, {@code to_seconds}*
+ * (null while it lasts, and for a fault that could not be applied; equal to {@code from_seconds}
+ * for a fault that happens at once), {@code problem}* (null, or why it could not be applied or
+ * healed)), {@code points}* ({@code t}*, {@code requests_per_second}, {@code ok_per_second},
+ * {@code p50_ms}*, {@code p99_ms}*, {@code errors}* (per second, by code), {@code dynos_up}*,
+ * {@code dynos_wanted}*) and {@code expectations}* ({@code index}, {@code name}*, {@code state}*
+ * ({@code pending}, {@code met} or {@code failed}), {@code detail}*). Faults that have not fired
+ * are not listed.
  */
 public final class LiveReport {
   public static final String FILE = "live.json";

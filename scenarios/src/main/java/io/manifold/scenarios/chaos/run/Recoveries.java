@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Recovery times from the formation watch's samples. A fault's recovery is the time from the
  * moment it fired until every app's formation is whole again (every wanted dyno up, on a node
- * that runs), counted only if the formation broke between the fault and the next one: a fault
+ * that runs), counted only if the formation broke between the fault and the next one due later: a fault
  * that never broke it recovered in 0. One that broke it and was not whole again before the run
  * ended has none (NaN).
  */
@@ -23,11 +23,12 @@ final class Recoveries {
         r[i] = Double.NaN;
         continue;
       }
+      // the window ends when a fault due later fires; faults due at the same moment share it, in
+      // whatever order their threads fired them
       long nextFault = Long.MAX_VALUE;
-      for (int j = i + 1; j < faults.size(); j++) {
-        if (faults.get(j).firedNanos >= 0) {
-          nextFault = faults.get(j).firedNanos;
-          break;
+      for (int j = 0; j < faults.size(); j++) {
+        if (faults.get(j).firedNanos >= 0 && faults.get(j).def.at().compareTo(faults.get(i).def.at()) > 0) {
+          nextFault = Math.min(nextFault, faults.get(j).firedNanos);
         }
       }
       long broke = -1;

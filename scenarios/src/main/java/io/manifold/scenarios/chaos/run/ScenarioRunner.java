@@ -144,7 +144,8 @@ public final class ScenarioRunner {
     LoadGenerator load = null;
     FormationWatch watch = null;
     FaultInjector faults = null;
-    Timelines timelines = new Timelines(scenario.duration().toNanos(), scenario.apps().keySet());
+    long quietUntil = scenario.faults().isEmpty() ? scenario.duration().toNanos() : scenario.faults().get(0).at().toNanos();
+    Timelines timelines = new Timelines(scenario.duration().toNanos(), quietUntil, scenario.apps().keySet());
     Timeline timeline = timelines.all();
     LogCounts logs = new LogCounts();
     String problem = null;

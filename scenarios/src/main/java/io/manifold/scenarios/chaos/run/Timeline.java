@@ -8,7 +8,10 @@ import org.HdrHistogram.Histogram;
  * What every request of a run saw, by the moment it was due to be sent (its arrival), in buckets
  * of a second (longer for runs over ten minutes, so that a run keeps at most about 600): counts
  * by outcome, by H-code and by status, and a latency histogram of the requests that got an
- * answer. Windows of a run (before a fault, after recovery, ...) are unions of buckets.
+ * answer. Windows of a run (during a fault, after recovery, ...) are unions of buckets. The
+ * steady state before the first fault is kept apart, request by request: only requests that were
+ * due and answered before it are in it, so that a request in flight when the fault fires (whose
+ * answer can show the fault) never counts as steady state.
  *
  * <p>Bounded: the buckets are made up front; a request due past the last one lands in it.
  * Recorded from any thread.
@@ -20,6 +23,8 @@ public final class Timeline {
 
   private final long bucketNanos;
   private final Bucket[] buckets;
+  private final long quietUntilNanos;
+  private final Bucket quiet = new Bucket();
 
   /** How a request ended. */
   public enum Kind {
@@ -47,6 +52,12 @@ public final class Timeline {
   public record Outcome(long dueNanos, Kind kind, int status, String code, long latencyNanos) {}
 
   public Timeline(long lengthNanos) {
+    this(lengthNanos, lengthNanos);
+  }
+
+  /** @param quietUntilNanos when the first fault fires (the run's length when it has none) */
+  public Timeline(long lengthNanos, long quietUntilNanos) {
+    this.quietUntilNanos = quietUntilNanos;
     long width = 1_000_000_000L;
     while (lengthNanos / width + 1 > MAX_BUCKETS) {
       width *= 2;
@@ -70,6 +81,16 @@ public final class Timeline {
   /** Records one request's end. */
   public void record(Outcome o) {
     buckets[index(o.dueNanos())].add(o);
+    if (o.dueNanos() + o.latencyNanos() < quietUntilNanos) {
+      quiet.add(o);
+    }
+  }
+
+  /** The requests due and answered before the first fault: the steady state. */
+  public Slice quiet() {
+    Slice s = new Slice(0, quietUntilNanos);
+    quiet.addTo(s);
+    return s;
   }
 
   private int index(long dueNanos) {

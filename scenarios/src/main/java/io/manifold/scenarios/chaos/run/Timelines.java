@@ -9,10 +9,11 @@ final class Timelines {
   private final Timeline all;
   private final Map<String, Timeline> byApp = new LinkedHashMap<>();
 
-  Timelines(long lengthNanos, Collection<String> apps) {
-    this.all = new Timeline(lengthNanos);
+  /** @param quietUntilNanos when the first fault fires (the run's length when it has none) */
+  Timelines(long lengthNanos, long quietUntilNanos, Collection<String> apps) {
+    this.all = new Timeline(lengthNanos, quietUntilNanos);
     for (String app : apps) {
-      byApp.put(app, new Timeline(lengthNanos));
+      byApp.put(app, new Timeline(lengthNanos, quietUntilNanos));
     }
   }
 

@@ -72,7 +72,9 @@ final class Verdicts {
     if (w == null) {
       return Double.NaN;
     }
-    Timeline.Slice s = f.timelines().of(e.app()).slice(w[0], w[1]);
+    Timeline.Slice s = e.window().kind() == Window.Kind.BEFORE
+        ? f.timelines().of(e.app()).quiet()
+        : f.timelines().of(e.app()).slice(w[0], w[1]);
     return switch (e.metric()) {
       case ERROR_RATE -> s.errorRate();
       case P50 -> s.latency(50);

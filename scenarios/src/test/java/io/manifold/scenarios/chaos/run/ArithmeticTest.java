@@ -124,7 +124,7 @@ class ArithmeticTest {
 
   /** 10 requests a second; maintenance (H80) from 10 s to 20 s; a slow stretch from 30 s until 33 s. */
   private static Timelines traffic() {
-    Timelines t = new Timelines(60 * S, List.of("shop", "other"));
+    Timelines t = new Timelines(60 * S, 10 * S, List.of("shop", "other"));
     for (int i = 0; i < 600; i++) {
       double at = i / 10.0;
       if (at >= 10 && at < 20) {
@@ -154,6 +154,26 @@ class ArithmeticTest {
     assertEquals(33 * S, after[0], "after the last fault's recovery: 30 s + 3 s");
     assertNull(Verdicts.window(e.get(3).window(), facts(traffic(), 60 * S, new double[] {0, Double.NaN})),
         "a recovery that never came opens no window");
+  }
+
+  @Test
+  void theSteadyStateBeforeTheFirstFaultHoldsOnlyRequestsAnsweredBeforeIt() {
+    Timelines t = new Timelines(60 * S, 10 * S, List.of("shop"));
+    t.record("shop", ok(9.5, 100));
+    // due before the fault, answered after it fired: the fault may have made this error
+    t.record("shop", routerError(9.95, "H12", 100));
+    t.record("shop", ok(10.5, 1));
+    Timeline.Slice quiet = t.of("shop").quiet();
+    assertEquals(1, quiet.requests());
+    assertEquals(0, quiet.code("H12"));
+    assertEquals(2, t.of("shop").slice(0, 10 * S).requests(), "the bucketed window counts requests by when they were due");
+    Scenario.Expectation clean = ScenarioParser.parse("""
+        duration: 60s
+        apps: {shop: {formation: {web: 1}}}
+        faults: [{at: 10s, maintenance: shop}]
+        expect: [{metric: error-rate, during: before, below: 1%}]
+        """, "q.yaml", null).expectations().get(0);
+    assertTrue(Verdicts.judge(clean, new Verdicts.Facts(t, SCENARIO, 60 * S, new long[] {10 * S, 30 * S}, new double[] {0, 0}, 0)).met());
   }
 
   @Test
@@ -205,7 +225,7 @@ class ArithmeticTest {
     ScenarioResult.ExpectationResult after = Verdicts.judge(SCENARIO.expectations().get(3), f);
     assertFalse(after.met());
     assertTrue(after.detail().contains("never came"), after.detail());
-    ScenarioResult.ExpectationResult empty = Verdicts.judge(SCENARIO.expectations().get(0), facts(new Timelines(60 * S, List.of("shop")), 60 * S, new double[] {0, 0}));
+    ScenarioResult.ExpectationResult empty = Verdicts.judge(SCENARIO.expectations().get(0), facts(new Timelines(60 * S, 10 * S, List.of("shop")), 60 * S, new double[] {0, 0}));
     assertFalse(empty.met(), "no request at all is no pass");
   }
 
@@ -266,5 +286,24 @@ class ArithmeticTest {
     assertTrue(Double.isNaN(Recoveries.of(faults, never)[1]), "not whole again before the end");
     FaultInjector.FaultRecord notFired = new FaultInjector.FaultRecord(SCENARIO.faults().get(1));
     assertTrue(Double.isNaN(Recoveries.of(List.of(faults.get(0), notFired), samples)[1]), "a fault that did not fire has no recovery");
+  }
+
+  @Test
+  void faultsDueAtTheSameMomentShareTheirWindowWhicheverFiredFirst() {
+    Scenario s = ScenarioParser.parse("""
+        duration: 60s
+        apps: {shop: {formation: {web: 2}}}
+        faults:
+          - {at: 13s, crash-loop: {app: shop, dyno: web.1}, for: 3s}
+          - {at: 13s, maintenance: shop, for: 3s}
+        """, "same.yaml", null);
+    // the second fault's thread fired a moment before the first's
+    List<FaultInjector.FaultRecord> faults = List.of(fired(s.faults().get(0), 13.0009), fired(s.faults().get(1), 13.0001));
+    List<FormationWatch.Sample> samples = new ArrayList<>();
+    for (double t = 0; t < 60; t += 0.2) {
+      samples.add(sample(t, t >= 13.2 && t < 20 ? 1 : 2, 2));
+    }
+    double[] r = Recoveries.of(faults, samples);
+    assertEquals(20 - 13.0009, r[0] / S, 0.21, "the crash loop broke the formation until 20 s");
   }
 }
