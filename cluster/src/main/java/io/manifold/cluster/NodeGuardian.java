@@ -156,7 +156,9 @@ final class NodeGuardian {
   }
 
   private static void unbindOnShutdown(CoordinatedShutdown shutdown, String name, ServerBinding binding) {
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name, () -> binding.unbind().thenApply(x -> Done.getInstance()));
+    // a listener already gone (its node's IO torn down first) has nothing left to unbind
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name,
+        () -> binding.unbind().handle((x, gone) -> Done.getInstance()));
   }
 
 }
