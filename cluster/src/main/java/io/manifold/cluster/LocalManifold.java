@@ -38,19 +38,19 @@ public final class LocalManifold implements AutoCloseable {
   /** What a node that joins later (in place of a lost one) is started with. */
   private final Config config;
   private final ManifoldNode.Runtimes runtimes;
-  private final int routerPort;
-  private final int apiPort;
   private final List<Runnable> onStopping = new CopyOnWriteArrayList<>();
   private final Thread shutdownHook = new Thread(this::close, "manifold-shutdown");
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  /** The links' delays, read by every node's link proxy; null when the nodes have none. */
+  private final LinkDelays links;
 
-  private LocalManifold(List<ManifoldNode> nodes, Database database, Config config, String token, ManifoldNode.Runtimes runtimes) {
+  private LocalManifold(
+      List<ManifoldNode> nodes, Database database, Config config, String token, ManifoldNode.Runtimes runtimes, LinkDelays links) {
     Config m = config.getConfig("manifold");
+    this.links = links;
     this.nodes = new CopyOnWriteArrayList<>(nodes);
     this.config = config;
     this.runtimes = runtimes;
-    this.routerPort = m.getInt("router.port");
-    this.apiPort = m.getInt("api.port");
     this.database = database;
     this.domain = m.getString("router.domain");
     this.token = token;
@@ -91,21 +91,33 @@ public final class LocalManifold implements AutoCloseable {
     if (count < 1 || count > 9) {
       throw new InputException("--nodes " + count, "expected 1 to 9 nodes");
     }
-    int routerPort = m.getInt("router.port");
-    int apiPort = m.getInt("api.port");
+    LinkDelays links = m.getBoolean("cluster.link-proxies") ? new LinkDelays() : null;
     List<ManifoldNode> started = new ArrayList<>();
     try {
       for (int i = 1; i <= count; i++) {
         Address seed = started.isEmpty() ? null : started.get(0).address();
-        started.add(ManifoldNode.start("node-" + i, config, 0,
-            routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, seed, runtimes));
+        started.add(startNode(i, config, token, seed, runtimes, links));
       }
     } catch (RuntimeException e) {
       started.forEach(ManifoldNode::kill);
       throw e;
     }
     awaitDynoRegions(started, started);
-    return new LocalManifold(started, database, config, token, runtimes);
+    return new LocalManifold(started, database, config, token, runtimes, links);
+  }
+
+  /**
+   * Node i (from 1): router port {@code router.port + i - 1} and API port {@code api.port + i - 1}
+   * (free ones when those are 0), and a link proxy in front of it when {@code links} is not null.
+   */
+  private static ManifoldNode startNode(int i, Config config, String token, Address seed, ManifoldNode.Runtimes runtimes, LinkDelays links) {
+    Config m = config.getConfig("manifold");
+    int routerPort = m.getInt("router.port");
+    int apiPort = m.getInt("api.port");
+    LinkProxy proxy = links == null ? null
+        : LinkProxy.open(m.getString("node.host"), i, links, (int) Math.min(Integer.MAX_VALUE, m.getBytes("cluster.link-buffer")));
+    return ManifoldNode.start("node-" + i, config, 0,
+        routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, seed, runtimes, proxy);
   }
 
   /**
@@ -270,8 +282,7 @@ public final class LocalManifold implements AutoCloseable {
     if (!old.terminated()) {
       throw new IllegalStateException(old.name() + " still runs; kill or stop it first");
     }
-    ManifoldNode fresh = ManifoldNode.start(old.name(), config, 0,
-        routerPort == 0 ? 0 : routerPort + i - 1, apiPort == 0 ? 0 : apiPort + i - 1, token, any().address(), runtimes);
+    ManifoldNode fresh = startNode(i, config, token, any().address(), runtimes, links);
     nodes.set(i - 1, fresh);
     awaitDynoRegions(nodes.stream().filter(n -> !n.terminated()).toList(), List.of(fresh));
     return fresh;
@@ -334,6 +345,39 @@ public final class LocalManifold implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Every byte of cluster traffic between a node of {@code a} and a node of {@code b} takes
+   * {@code latency} longer, give or take up to {@code jitter}, each way (so a round trip gains
+   * twice that), in order, as {@code tc netem delay} would make it; zero for both heals it. Nodes
+   * on the same side are not affected, and neither is HTTP between a router and a dyno. Bytes
+   * already on their way keep the delay they had. Holds for a node that later joins in place of
+   * one of these (the link is the node number's). Returns the instant it applied.
+   *
+   * @throws IllegalStateException when the manifold was started without link proxies
+   *     ({@code manifold.cluster.link-proxies = on})
+   */
+  public Instant linkLatency(List<Integer> a, List<Integer> b, Duration latency, Duration jitter) {
+    if (links == null) {
+      throw new IllegalStateException("link latency needs the nodes' link proxies, which this manifold was started without"
+          + " (manifold.cluster.link-proxies = on)");
+    }
+    if (latency.isNegative() || jitter.isNegative()) {
+      throw new IllegalArgumentException("expected a latency and jitter of 0 or more, but found " + latency + " and " + jitter);
+    }
+    for (int x : a) {
+      for (int y : b) {
+        links.set(x, y, latency, jitter);
+        links.set(y, x, latency, jitter);
+      }
+    }
+    return Instant.now();
+  }
+
+  /** Whether this manifold's nodes have link proxies, so that {@link #linkLatency} works. */
+  public boolean linkProxies() {
+    return links != null;
   }
 
   /**

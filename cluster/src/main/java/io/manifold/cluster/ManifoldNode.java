@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
@@ -26,6 +28,8 @@ import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import org.apache.pekko.remote.artery.ArteryTransport;
 
 /**
  * One node of a manifold: an actor system in the Pekko cluster, with its share of the apps, dynos
@@ -42,9 +46,13 @@ public final class ManifoldNode {
   private final ProcessRuntime processes;
   private final NodeGuardian.Started started;
   private final Duration stopTimeout;
+  /** In front of the node's Artery when links can be slowed; null when not. */
+  private final LinkProxy linkProxy;
 
   private ManifoldNode(
-      String name, ActorSystem<Void> system, DynoRuntime runtime, ProcessRuntime processes, NodeGuardian.Started started, Duration stopTimeout) {
+      String name, ActorSystem<Void> system, DynoRuntime runtime, ProcessRuntime processes, NodeGuardian.Started started, Duration stopTimeout,
+      LinkProxy linkProxy) {
+    this.linkProxy = linkProxy;
     this.name = name;
     this.system = system;
     this.runtime = runtime;
@@ -80,13 +88,41 @@ public final class ManifoldNode {
   /** As above, with the dynos' runtime made by {@code runtimes}. */
   static ManifoldNode start(
       String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes) {
+    return start(name, config, clusterPort, routerPort, apiPort, token, seed, runtimes, null);
+  }
+
+  /**
+   * As above, behind {@code proxy} when it is not null: the other nodes reach this one through it
+   * (its port is the node's canonical address, {@code clusterPort} is ignored), and it is closed
+   * when the node's actor system terminates, however that happens.
+   */
+  static ManifoldNode start(
+      String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes,
+      LinkProxy proxy) {
+    try {
+      return startNode(name, config, clusterPort, routerPort, apiPort, token, seed, runtimes, proxy);
+    } catch (RuntimeException e) {
+      if (proxy != null) {
+        proxy.close();
+      }
+      throw e;
+    }
+  }
+
+  private static ManifoldNode startNode(
+      String name, Config config, int clusterPort, int routerPort, int apiPort, String token, Address seed, Runtimes runtimes,
+      LinkProxy proxy) {
     Config m = config.getConfig("manifold");
     NodeSettings settings = NodeSettings.fromConfig(
         ConfigFactory.parseMap(Map.of("router.port", routerPort, "api.port", apiPort)).withFallback(m), token, name);
     Duration stopTimeout = settings.dynos().stopGrace().plusSeconds(20);
     Map<String, Object> node = new HashMap<>();
-    node.put("pekko.remote.artery.canonical.port", clusterPort);
+    node.put("pekko.remote.artery.canonical.port", proxy == null ? clusterPort : proxy.port());
     node.put("pekko.remote.artery.canonical.hostname", m.getString("node.host"));
+    if (proxy != null) {
+      // Artery listens on a free port of its own, known only to the proxy in front of it
+      node.put("pekko.remote.artery.bind.port", 0);
+    }
     // every member can name the node of a dyno (Members)
     node.put("pekko.cluster.roles", java.util.List.of(Members.ROLE_PREFIX + name));
     // a dyno handed off when its node leaves gets its grace period: the phases must wait for it
@@ -101,6 +137,17 @@ public final class ManifoldNode {
     DynoRuntime runtime = runtimes.create(name, processes);
     CompletableFuture<NodeGuardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(NodeGuardian.create(settings, runtime, started), "manifold", full);
+    if (proxy != null) {
+      // before the join: the seed's first message to this node already comes through the proxy
+      system.getWhenTerminated().thenRun(proxy::close);
+      try {
+        proxy.serve(arteryBindPort(system), Cluster.get(system).selfMember().uniqueAddress().longUid());
+      } catch (RuntimeException e) {
+        system.terminate();
+        runtime.close();
+        throw e;
+      }
+    }
     Cluster cluster = Cluster.get(system);
     boolean seedNodes = !full.getStringList("pekko.cluster.seed-nodes").isEmpty();
     if (seed != null) {
@@ -119,7 +166,7 @@ public final class ManifoldNode {
             + (seed != null ? "; is " + seed + " running?"
                 : seedNodes ? "; does any of " + full.getStringList("pekko.cluster.seed-nodes") + " run, with exactly that host?" : ""));
       }
-      return new ManifoldNode(name, system, runtime, processes, s, stopTimeout);
+      return new ManifoldNode(name, system, runtime, processes, s, stopTimeout, proxy);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       system.terminate();
       runtime.close();
@@ -130,6 +177,13 @@ public final class ManifoldNode {
       }
       throw new IllegalStateException("node " + name + " did not start: " + cause.getMessage(), cause);
     }
+  }
+
+  /** Where this node's Artery listens: its canonical port, unless a link proxy is in front of it. */
+  private static int arteryBindPort(ActorSystem<?> system) {
+    var classic = (ExtendedActorSystem) Adapter.toClassic(system);
+    var transport = (ArteryTransport) ((RemoteActorRefProvider) classic.provider()).transport();
+    return (Integer) transport.bindAddress().address().port().get();
   }
 
   public String name() {
@@ -168,6 +222,10 @@ public final class ManifoldNode {
    */
   public List<ProcessRuntime.Live> processes() {
     return processes.live();
+  }
+
+  LinkProxy linkProxy() {
+    return linkProxy;
   }
 
   public boolean terminated() {

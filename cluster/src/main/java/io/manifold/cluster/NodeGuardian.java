@@ -75,6 +75,16 @@ final class NodeGuardian {
       Apps apps = new Apps(ctx.getSystem(), registry, entities, settings.manifold().getDuration("api.ask-timeout"));
 
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
+      // A node that was downed (the minority of a partition, as the Split Brain Resolver decided) is
+      // fenced at once: its dynos are killed the moment it knows, not stopped the Heroku way, since
+      // the majority starts them again a removal margin after its own decision, and a dyno must
+      // never run on both sides.
+      shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "fence-downed-node", () -> {
+        if (shutdown.getShutdownReason().filter(r -> r == CoordinatedShutdown.clusterDowningReason()).isPresent()) {
+          runtime.killAll();
+        }
+        return CompletableFuture.completedFuture(Done.getInstance());
+      });
       // client pools (drains) closed before the system goes, rather than torn down with an error each
       shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-client-pools",
           () -> org.apache.pekko.http.javadsl.Http.get(ctx.getSystem()).shutdownAllConnectionPools().thenApply(x -> Done.getInstance()));
@@ -146,7 +156,9 @@ final class NodeGuardian {
   }
 
   private static void unbindOnShutdown(CoordinatedShutdown shutdown, String name, ServerBinding binding) {
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name, () -> binding.unbind().thenApply(x -> Done.getInstance()));
+    // a listener already gone (its node's IO torn down first) has nothing left to unbind
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), name,
+        () -> binding.unbind().handle((x, gone) -> Done.getInstance()));
   }
 
 }

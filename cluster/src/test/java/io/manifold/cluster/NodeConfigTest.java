@@ -27,7 +27,7 @@ class NodeConfigTest {
     assertEquals(Duration.ofSeconds(1), c.getDuration(STABLE_AFTER));
     assertEquals(Duration.ofMillis(300), c.getDuration(HEARTBEAT));
     assertEquals(Duration.ofMillis(900), c.getDuration(PAUSE));
-    assertEquals(Duration.ofSeconds(1), c.getDuration(MARGIN));
+    assertEquals(Duration.ofSeconds(2), c.getDuration(MARGIN));
     assertEquals("cluster", c.getString("pekko.actor.provider"));
   }
 
@@ -43,7 +43,7 @@ class NodeConfigTest {
         assertEquals(Duration.ofSeconds(7), running.getDuration(STABLE_AFTER), node.name());
         assertEquals(Duration.ofSeconds(1), running.getDuration(HEARTBEAT), node.name());
         assertEquals(Duration.ofSeconds(3), running.getDuration(PAUSE), node.name());
-        assertEquals(Duration.ofSeconds(1), running.getDuration(MARGIN), node.name() + ": not overridden, Manifold's");
+        assertEquals(Duration.ofSeconds(2), running.getDuration(MARGIN), node.name() + ": not overridden, Manifold's");
       }
     }
   }

@@ -47,7 +47,26 @@ class PartitionTest {
       c.manifold.createApp(app, code, Map.of(), Map.of("web", 2, "worker", 4));
     }
     ClusterHarness.await("both apps whole, every dyno once", Duration.ofSeconds(90), ClusterHarness.API_POLL, () -> whole(c, Set.of("node-1", "node-2", "node-3")));
+    // every router knows both apps before anything is cut: a router learns an app from the app's
+    // periodic check once the Receptionist has told the app's node about it, a second or two after
+    // the nodes joined (see the README), and a cut before that would leave it answering 404
+    ClusterHarness.await("every node's router serves both apps", Duration.ofSeconds(30), ClusterHarness.API_POLL, () -> servesEverywhere(c, List.of(1, 2, 3)));
     return c;
+  }
+
+  private static boolean servesEverywhere(ClusterHarness c, List<Integer> nodes) {
+    for (int node : nodes) {
+      for (String app : APPS) {
+        try {
+          if (c.get(node, app, "/").statusCode() != 200) {
+            return false;
+          }
+        } catch (Exception notYet) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -215,6 +234,8 @@ class PartitionTest {
             () -> IntStream.rangeClosed(1, 3).allMatch(i -> c.unreachable(i).isEmpty()));
         // the apps hear again from dynos they had not heard from during the partition
         ClusterHarness.await("both apps whole, every dyno once", Duration.ofSeconds(30), ClusterHarness.API_POLL, () -> whole(c, Set.of("node-1", "node-2", "node-3")));
+        // the routers that were cut off hear the apps' checks again
+        ClusterHarness.await("every node's router serves both apps", Duration.ofSeconds(30), ClusterHarness.API_POLL, () -> servesEverywhere(c, List.of(1, 2, 3)));
         events = watch.events();
         twice = watch.twice();
       }

@@ -197,6 +197,28 @@ public record Scenario(
     }
   }
 
+  /**
+   * Every byte of cluster traffic between a node of one side and a node of the other takes
+   * {@code latency} longer each way (give or take up to {@code jitter}), in order, as
+   * {@code tc netem delay} would make it; healed: no delay. Nodes on the same side, and HTTP
+   * between routers and dynos, are not affected.
+   */
+  public record LinkLatency(List<Integer> side, List<Integer> other, Duration latency, Duration jitter) implements Fault {
+    public LinkLatency {
+      side = List.copyOf(side);
+      other = List.copyOf(other);
+    }
+
+    public String kind() {
+      return "link-latency";
+    }
+
+    public String describe() {
+      return "link latency " + ScenarioText.duration(latency) + (jitter.isZero() ? "" : " +/- " + ScenarioText.duration(jitter))
+          + " " + side + " <-> " + other;
+    }
+  }
+
   /** Dynos chosen by a {@link Selector} suffer {@code effect}. */
   public record DynoFault(DynoEffect effect, Selector dynos) implements Fault {
     public String kind() {

@@ -63,6 +63,7 @@ import java.util.regex.Pattern;
  *   - {at: 20s, stop-node: 2}                             # a graceful leave
  *   - {at: 20s, restart-node: {node: 2, graceful: false}}
  *   - {at: 35s, partition: {sides: [[1], [2, 3]], one-way: false}, for: 10s}
+ *   - {at: 35s, link-latency: {sides: [[1], [2, 3]], latency: 200ms, jitter: 20ms}, for: 10s}   # each way
  *   - {at: 50s, crash-dyno: {app: shop, dyno: web.3}}
  *   - {at: 50s, crash-loop: {app: shop, type: web, count: 1}, for: 20s}
  *   - {at: 50s, hang-dyno: {app: shop, type: web, percent: 50%}, for: 10s}
@@ -100,8 +101,11 @@ public final class ScenarioParser {
   public static final int MAX_USERS = 2000;
   public static final Duration MAX_DURATION = Duration.ofHours(1);
 
-  static final List<String> FAULT_KINDS = List.of("kill-node", "stop-node", "restart-node", "partition", "crash-dyno", "crash-loop",
-      "hang-dyno", "slow-dyno", "error-dyno", "memory-leak", "scale", "restart-all", "maintenance", "config");
+  /** The longest link latency: past the failure detector's pause a node is cut off already; this bounds what is held back. */
+  public static final Duration MAX_LINK_LATENCY = Duration.ofSeconds(30);
+
+  static final List<String> FAULT_KINDS = List.of("kill-node", "stop-node", "restart-node", "partition", "link-latency", "crash-dyno",
+      "crash-loop", "hang-dyno", "slow-dyno", "error-dyno", "memory-leak", "scale", "restart-all", "maintenance", "config");
   private static final List<String> ARRIVALS = List.of("poisson", "constant", "closed", "replay");
   private static final List<String> WINDOWS = List.of("whole", "before", "fault", "after-recovery");
   private static final Pattern RANGE = Pattern.compile("(.+?)\\s*\\.\\.\\s*(.+)");
@@ -552,6 +556,9 @@ public final class ScenarioParser {
     } else if (fault instanceof Scenario.Partition p) {
       named = new ArrayList<>(p.side());
       named.addAll(p.other());
+    } else if (fault instanceof Scenario.LinkLatency l) {
+      named = new ArrayList<>(l.side());
+      named.addAll(l.other());
     }
     for (int node : named) {
       if (gone.containsKey(node)) {
@@ -567,6 +574,7 @@ public final class ScenarioParser {
       case "stop-node" -> mapOrNull(nodeNumber(f, kind, nodes), Scenario.StopNode::new);
       case "restart-node" -> readRestartNode(f, nodes);
       case "partition" -> readPartition(f, nodes);
+      case "link-latency" -> readLinkLatency(f, nodes);
       case "scale" -> readScale(f, apps);
       case "restart-all" -> mapOrNull(appOrMap(f, kind, apps), Scenario.RestartAll::new);
       case "maintenance" -> mapOrNull(appOrMap(f, kind, apps), Scenario.Maintenance::new);
@@ -601,6 +609,33 @@ public final class ScenarioParser {
 
   private Scenario.Fault readPartition(Fields f, int nodes) {
     Fields p = f.map("partition");
+    List<List<Integer>> sides = readSides(p, nodes);
+    boolean oneWay = p.value("one-way", Values::bool, false);
+    p.rejectUnknown();
+    return sides == null ? null : new Scenario.Partition(sides.get(0), sides.get(1), oneWay);
+  }
+
+  private Scenario.Fault readLinkLatency(Fields f, int nodes) {
+    Fields l = f.map("link-latency");
+    List<List<Integer>> sides = readSides(l, nodes);
+    Duration latency = required(l, "latency", t -> {
+      Duration d = Values.positiveDuration(t);
+      if (d.compareTo(MAX_LINK_LATENCY) > 0) {
+        throw new IllegalArgumentException("expected at most " + ScenarioText.duration(MAX_LINK_LATENCY) + " but found '" + t + "'");
+      }
+      return d;
+    }, "the delay added to each link between the sides, each way, like 200ms");
+    Duration jitter = l.value("jitter", Values::duration, Duration.ZERO);
+    l.rejectUnknown();
+    if (latency != null && jitter != null && jitter.compareTo(latency) > 0) {
+      l.problem("jitter", "expected at most the latency (" + ScenarioText.duration(latency) + "): a link's delay never goes below 0");
+      return null;
+    }
+    return sides == null || latency == null || jitter == null ? null : new Scenario.LinkLatency(sides.get(0), sides.get(1), latency, jitter);
+  }
+
+  /** {@code sides: [[1], [2, 3]]}, or one side and the rest; null when they are not two sides of distinct nodes. */
+  private List<List<Integer>> readSides(Fields p, int nodes) {
     List<List<Integer>> sides = new ArrayList<>();
     for (YamlNode side : p.list("sides")) {
       List<Integer> members = new ArrayList<>();
@@ -614,8 +649,6 @@ public final class ScenarioParser {
       }
       sides.add(members);
     }
-    boolean oneWay = p.value("one-way", Values::bool, false);
-    p.rejectUnknown();
     if (!p.has("sides")) {
       p.missing("sides", "the two sides, like [[1], [2, 3]]");
       return null;
@@ -642,7 +675,7 @@ public final class ScenarioParser {
         }
       }
     }
-    return new Scenario.Partition(List.copyOf(sides.get(0)), List.copyOf(sides.get(1)), oneWay);
+    return List.of(List.copyOf(sides.get(0)), List.copyOf(sides.get(1)));
   }
 
   private Scenario.Fault readScale(Fields f, Map<String, AppDef> apps) {

@@ -151,7 +151,9 @@ class ScenarioParserTest {
           - {at: 10s, restart-all: shop}
           - {at: 11s, maintenance: {app: shop}, for: 5s}
           - {at: 12s, config: {app: shop, set: {SYNTHETIC_SERVICE: constant(100ms)}}, for: 10s}
-          - {at: 13s, kill-node: 1}
+          - {at: 13s, link-latency: {sides: [[2], [3]], latency: 200ms, jitter: 20ms}, for: 5s}
+          - {at: 14s, link-latency: {sides: [[3]], latency: 3s}}
+          - {at: 15s, kill-node: 1}
         """);
     List<Scenario.Fault> f = s.faults().stream().map(Scenario.FaultDef::fault).toList();
     assertEquals(new Scenario.StopNode(3), f.get(0));
@@ -166,7 +168,11 @@ class ScenarioParserTest {
     assertEquals(new Scenario.RestartAll("shop"), f.get(9));
     assertEquals(new Scenario.Maintenance("shop"), f.get(10));
     assertEquals(new Scenario.ConfigChange("shop", Map.of("SYNTHETIC_SERVICE", "constant(100ms)")), f.get(11));
-    assertEquals(new Scenario.KillNode(1), f.get(12));
+    assertEquals(new Scenario.LinkLatency(List.of(2), List.of(3), Duration.ofMillis(200), Duration.ofMillis(20)), f.get(12));
+    assertEquals("link latency 200ms +/- 20ms [2] <-> [3]", f.get(12).describe());
+    assertEquals(new Scenario.LinkLatency(List.of(3), List.of(1, 2), Duration.ofSeconds(3), Duration.ZERO), f.get(13),
+        "one side given: the other is the rest; no jitter unless asked");
+    assertEquals(new Scenario.KillNode(1), f.get(14));
     for (int i = 0; i < s.faults().size(); i++) {
       assertEquals(i + 1, s.faults().get(i).index());
     }
@@ -275,6 +281,37 @@ class ScenarioParserTest {
     assertProblem(p, "faults[9].at: faults are listed in the order they happen");
     assertProblem(p, "faults[10].at: the run lasts 1m; a fault at 70s would never happen");
     assertProblem(p, "faults[11].kil-node: unknown field; did you mean 'kill-node'?");
+  }
+
+  @Test
+  void badLinkLatenciesAreRefusedWithWhatWasExpected() {
+    List<String> p = problems(SHOP + """
+        cluster: {nodes: 3}
+        duration: 60s
+        faults:
+          - {at: 1s, link-latency: {sides: [[1], [2, 3]]}}
+          - {at: 2s, link-latency: {sides: [[1], [1, 2]], latency: 100ms}}
+          - {at: 3s, link-latency: {sides: [[1], [2, 4]], latency: 0s}}
+          - {at: 4s, link-latency: {sides: [[1]], latency: 200ms, jitter: 300ms}}
+          - {at: 5s, link-latency: {sides: [[1]], latency: 1m}}
+          - {at: 6s, link-latency: {latency: 100ms, one-way: true}}
+          - {at: 7s, link-latency: {sides: [[1]], latency: fast}}
+          - {at: 8s, kill-node: 2}
+          - {at: 9s, link-latency: {sides: [[2]], latency: 100ms}}
+        """);
+    assertProblem(p, "s.yaml:7:28: faults[0].link-latency.latency: missing; expected the delay added to each link between the sides, each way, like 200ms");
+    assertProblem(p, "faults[1].link-latency.sides: node 1 is on both sides");
+    assertProblem(p, "faults[2].link-latency.sides: expected a whole number from 1 to 3 but found 4");
+    assertProblem(p, "faults[2].link-latency.latency: expected a duration above zero but found '0s'");
+    assertProblem(p, "faults[3].link-latency.jitter: expected at most the latency (200ms): a link's delay never goes below 0");
+    assertProblem(p, "faults[4].link-latency.latency: expected at most 30s but found '1m'");
+    assertProblem(p, "faults[5].link-latency.sides: missing; expected the two sides, like [[1], [2, 3]]");
+    assertProblem(p, "faults[5].link-latency.one-way: unknown field; expected one of sides, latency, jitter");
+    assertProblem(p, "faults[6].link-latency.latency: expected a duration with a unit");
+    assertProblem(p, "faults[8].link-latency: node 2 is gone by then (it left at 8s");
+    assertEquals(10, p.size(), p::toString);
+    assertProblem(problems(SHOP + "duration: 60s\nfaults: [{at: 1s, link-latency: {sides: [[1]], latency: 1s}}]\n"),
+        "faults[0].link-latency.sides: expected two sides with at least one node each");
   }
 
   @Test

@@ -116,12 +116,12 @@ final class ScenarioJson {
       o.put("node", rn.node());
       o.put("graceful", rn.graceful());
     } else if (fault instanceof Scenario.Partition p) {
-      ArrayNode sides = o.putArray("sides");
-      ArrayNode a = sides.addArray();
-      p.side().forEach(a::add);
-      ArrayNode b = sides.addArray();
-      p.other().forEach(b::add);
+      sides(o, p.side(), p.other());
       o.put("one_way", p.oneWay());
+    } else if (fault instanceof Scenario.LinkLatency l) {
+      sides(o, l.side(), l.other());
+      o.put("latency_ms", l.latency().toNanos() / 1e6);
+      o.put("jitter_ms", l.jitter().toNanos() / 1e6);
     } else if (fault instanceof Scenario.DynoFault d) {
       effect(o, d.effect());
       Scenario.Selector sel = d.dynos();
@@ -147,6 +147,12 @@ final class ScenarioJson {
       o.set("config", strings(c.set()));
     }
     return o;
+  }
+
+  private static void sides(ObjectNode o, List<Integer> side, List<Integer> other) {
+    ArrayNode sides = o.putArray("sides");
+    side.forEach(sides.addArray()::add);
+    other.forEach(sides.addArray()::add);
   }
 
   private static void effect(ObjectNode o, Scenario.DynoEffect e) {

@@ -6,6 +6,7 @@ import io.manifold.core.app.Quantity;
 import io.manifold.scenarios.chaos.Scenario;
 import io.manifold.scenarios.chaos.Scenario.FaultDef;
 import io.manifold.sim.random.RandomStreams;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -24,8 +25,8 @@ import java.util.function.LongSupplier;
 /**
  * Applies a scenario's faults at their times and heals those that last when their time is up;
  * {@link #healAll()} heals whatever is still in effect, whatever happened (an abort, an
- * exception), so that a run always ends with every partition healed, every dyno fault lifted and
- * maintenance off. A node killed or stopped without a 'for' stays down: the run is over.
+ * exception), so that a run always ends with every partition healed, every link's latency gone,
+ * every dyno fault lifted and maintenance off. A node killed or stopped without a 'for' stays down: the run is over.
  *
  * <p>Dynos are chosen when the fault fires, among the app's dynos of the type at that moment,
  * sorted by name, with the fault's own seeded stream: the same seed hits the same names.
@@ -172,6 +173,11 @@ final class FaultInjector {
       r.target = p.side() + (p.oneWay() ? " -/-> " : " | ") + p.other();
       cluster.partition(p.side(), p.other(), p.oneWay(), true);
       return () -> cluster.partition(p.side(), p.other(), p.oneWay(), false);
+    }
+    if (f instanceof Scenario.LinkLatency l) {
+      r.target = l.side() + " <-> " + l.other();
+      cluster.linkLatency(l.side(), l.other(), l.latency(), l.jitter());
+      return () -> cluster.linkLatency(l.side(), l.other(), Duration.ZERO, Duration.ZERO);
     }
     if (f instanceof Scenario.Scale s) {
       Map<String, Quantity> q = new LinkedHashMap<>();

@@ -164,6 +164,11 @@ final class ScenarioCluster {
     }
   }
 
+  /** Sets the latency of every link between the two sides, each way; zero heals it. */
+  void linkLatency(List<Integer> a, List<Integer> b, Duration latency, Duration jitter) {
+    manifold.linkLatency(a, b, latency, jitter);
+  }
+
   /**
    * Node names by how a running node sees them: {@code up}, {@code unreachable}, or absent once
    * removed. Asked of the first running node other than {@code not}.

@@ -464,6 +464,8 @@ public final class ScenarioRunner {
     c.put("manifold.router.request-timeout", scenario.router().timeout().toMillis() + "ms");
     c.put("manifold.router.seed", Long.toString(streams.seedFor("router")));
     c.put("manifold.user", "scenario@manifold.local");
+    // link proxies only when a fault slows links: they are in the way of every cluster message
+    c.put("manifold.cluster.link-proxies", scenario.faults().stream().anyMatch(f -> f.fault() instanceof Scenario.LinkLatency));
     // the cluster's warnings (unreachable nodes, downing) are what a scenario provokes; its
     // progress lines and report say what happened. MANIFOLD_SCENARIO_LOGS=1 shows them.
     c.put("pekko.loglevel", System.getenv("MANIFOLD_SCENARIO_LOGS") != null ? "INFO" : "ERROR");

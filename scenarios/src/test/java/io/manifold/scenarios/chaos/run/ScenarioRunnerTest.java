@@ -146,6 +146,31 @@ class ScenarioRunnerTest {
   }
 
   @Test
+  void aSlowLinkBetweenNodesIsAppliedAndHealed() {
+    ScenarioResult r = run("""
+        duration: 14s
+        cluster: {nodes: 3}
+        apps:
+          shop:
+            formation: {web: 3}
+            service: {time: "constant(10ms)", concurrency: 4}
+        load:
+          - {app: shop, rate: 30/s}
+        faults:
+          - {at: 3s, link-latency: {sides: [[1], [2, 3]], latency: 200ms, jitter: 20ms}, for: 6s}
+        expect:
+          - {metric: recovery-time, fault: 1, below: 10s}
+          - {metric: error-rate, below: 2%}
+          - {metric: lost-requests, below: 1}
+        """, Map.of());
+    assertAllMet(r);
+    ScenarioResult.FaultResult slow = r.faults().get(0);
+    assertEquals("link-latency", slow.kind());
+    assertEquals("[1] <-> [2, 3]", slow.target());
+    assertTrue(slow.firedSeconds() >= 2.5 && slow.healedSeconds() >= slow.firedSeconds() + 5, "fired at 3 s, healed 6 s later: " + slow);
+  }
+
+  @Test
   void theSameSeedDrawsTheSameInputsAndAnotherSeedOthers() {
     String yaml = """
         seed: %d
