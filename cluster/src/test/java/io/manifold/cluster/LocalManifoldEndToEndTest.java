@@ -177,7 +177,12 @@ class LocalManifoldEndToEndTest {
       r = get("/");
     }
     assertEquals(503, r.statusCode());
-    List<LogLine> router = log(new LogFilter("heroku", "router"));
+    // the router's lines reach the channel in batches, a few milliseconds after the answer
+    deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    List<LogLine> router;
+    do {
+      router = log(new LogFilter("heroku", "router"));
+    } while (router.stream().noneMatch(l -> l.message().startsWith("at=info code=H80 ")) && System.nanoTime() < deadline);
     assertTrue(router.stream().anyMatch(l -> l.message().startsWith("at=info code=H80 desc=\"Maintenance mode\"")), router.toString());
     client.send(api.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"maintenance\":false}")).build(), HttpResponse.BodyHandlers.ofString());
 
