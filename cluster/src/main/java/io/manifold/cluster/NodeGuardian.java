@@ -62,7 +62,7 @@ final class NodeGuardian {
           app -> RoutingPolicies.create(policy(settings, app), policyRandom(settings, app), "manifold.router.policy"),
           entities::logs), "router");
       ctx.getSystem().receptionist().tell(Receptionist.register(RouterHub.ROUTERS, router));
-      ActorRef<Router.Command> hub = ctx.spawn(RouterHub.create(), "router-hub").narrow();
+      ActorRef<Router.Command> hub = ctx.spawn(RouterHub.create(settings.reconcileEvery()), "router-hub").narrow();
       Duration figuresTimeout = settings.manifold().getDuration("api.router-stats-timeout");
       ActorRef<RouterFigures.Command> figures = ctx.spawn(
           RouterFigures.create(new RouterStats(settings.node(), metrics), figuresTimeout), "router-figures");
