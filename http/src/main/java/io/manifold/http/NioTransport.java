@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One of the router's threads ({@link RouterThreads}): a selector loop, as an nginx worker is,
@@ -33,13 +37,28 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Reads stay registered while a stream keeps up (no re-registration per read); a connection
  * whose stream lags by more than {@link #MAX_UNREAD} bytes stops being read until it catches up.
- * Tasks from other threads (timers, the router's other work) queue here and wake the selector.
+ * Tasks from other threads (timers, the router's other work) queue here and wake the selector;
+ * the queue has no bound of its own: its tasks are the mailbox runs and stream callbacks of the
+ * connections on this thread, bounded by their number and Pekko's buffers.
  * Nothing run here may block. {@link #shutdown()} is Pekko's (a dispatcher without actors shuts
  * its executor down for a while) and does nothing; {@link #close()} stops the thread.
  */
 final class NioTransport extends AbstractExecutorService implements AutoCloseable {
-  /** Bytes read from one connection and not yet taken by its stream, past which reading pauses. */
-  static final int MAX_UNREAD = 256 * 1024;
+  /**
+   * Bytes read from one connection and not yet taken by its stream, past which reading pauses: a
+   * connection holds at most this plus one read ({@code 64 KiB}), 128 KiB, so 1,024 client
+   * connections that all send faster than their dynos take hold at most 128 MiB.
+   */
+  static final int MAX_UNREAD = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(NioTransport.class);
+  /** How long a listener stops accepting after accept() failed (out of file descriptors, say). */
+  static final long ACCEPT_PAUSE_MS = 100;
+  /** Resumes listeners after {@link #ACCEPT_PAUSE_MS}; one daemon thread for every router, idle unless accept() fails. */
+  private static final ScheduledExecutorService ACCEPT_RETRIES = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "manifold-router-accept-retry");
+    t.setDaemon(true);
+    return t;
+  });
   /** Tasks run between two looks at the selector, so that sockets are not starved by a long queue. */
   private static final int TASKS_PER_TURN = 1024;
 
@@ -68,6 +87,8 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final String name;
   private volatile boolean closed;
+  private long lastUnexpectedLogged = System.nanoTime() - 20_000_000_000L;
+  private long unexpectedSinceLogged;
   /** The Pekko dispatcher that runs on this loop, once {@link RouterThreads} registered it. */
   volatile String dispatcherId;
 
@@ -156,6 +177,7 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
     private final Consumer<SocketChannel> accepted;
     private final AtomicInteger open = new AtomicInteger();
     private SelectionKey key;
+    private long lastAcceptFailureLogged = System.nanoTime() - 20_000_000_000L;
 
     private Listener(ServerSocketChannel server, int max, Consumer<SocketChannel> accepted) {
       this.server = server;
@@ -178,7 +200,10 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
         try {
           c = server.accept();
         } catch (IOException e) {
-          return; // the client gave up before we took it; the listener goes on
+          // out of file descriptors (EMFILE) leaves the connection pending and the key ready:
+          // without a pause the loop would spin on it; the client waits in the backlog meanwhile
+          pauseAccepting(k, e);
+          return;
         }
         if (c == null) {
           return;
@@ -188,6 +213,7 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
           c.configureBlocking(false);
           c.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
+          quietly(c);
           closed(c);
           continue;
         }
@@ -198,9 +224,29 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
       }
     }
 
-    /** An accepted connection is over: another may come in. */
+    private void pauseAccepting(SelectionKey k, IOException cause) {
+      if (!k.isValid()) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - lastAcceptFailureLogged > 10_000_000_000L) {
+        lastAcceptFailureLogged = now;
+        LOG.warn("{}: cannot accept a connection ({}); accepting again in {} ms", name, cause.toString(), ACCEPT_PAUSE_MS);
+      }
+      k.interestOps(0);
+      ACCEPT_RETRIES.schedule(() -> execute(() -> {
+        if (k.isValid() && open.get() < max) {
+          k.interestOps(SelectionKey.OP_ACCEPT);
+        }
+      }), ACCEPT_PAUSE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * An accepted connection is over: another may come in. Only counts: the connection's stage
+     * closes its socket itself, on this thread and with a reset when it aborts; closing it here
+     * first would send the client a normal end (FIN), and a cut-off answer would look complete.
+     */
     void closed(SocketChannel c) {
-      quietly(c);
       if (open.getAndDecrement() >= max) {
         execute(() -> {
           if (key.isValid() && open.get() < max) {
@@ -245,20 +291,45 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
         awake.set(true);
       } catch (ClosedSelectorException e) {
         return;
-      } catch (IOException | RuntimeException e) {
-        // one connection's trouble is its own: its stage has been told; the loop goes on
+      } catch (VirtualMachineError e) {
+        fatal(e);
+        return;
+      } catch (Throwable e) {
+        unexpected(e); // one connection's trouble is its own: its stage has been told; the loop goes on
       }
     }
   }
 
-  private static void run(Runnable task) {
+  private void run(Runnable task) {
     try {
       task.run();
+    } catch (VirtualMachineError e) {
+      throw e;
     } catch (Throwable t) {
-      // a mailbox handles its actor's failures; anything else must not end the loop
-      if (t instanceof VirtualMachineError e) {
-        throw e;
-      }
+      unexpected(t); // a mailbox handles its actor's failures; anything else must not end the loop
+    }
+  }
+
+  /**
+   * Out of memory, say: with this thread gone every connection on it would hang while the node
+   * looked alive. As Pekko does on its own threads ({@code jvm-exit-on-fatal-error}), the JVM ends.
+   */
+  private void fatal(VirtualMachineError e) {
+    closed = true;
+    LOG.error("{}: fatal error on a router thread; the JVM stops", name, e);
+    System.err.println(name + ": fatal error on a router thread; the JVM stops: " + e);
+    Runtime.getRuntime().halt(70);
+  }
+
+  /** Logged at most once every ten seconds, with how many came meanwhile. */
+  private void unexpected(Throwable t) {
+    long now = System.nanoTime();
+    unexpectedSinceLogged++;
+    if (now - lastUnexpectedLogged > 10_000_000_000L) {
+      LOG.error("{}: unexpected error on a router thread ({} since the last report); the thread goes on",
+          name, unexpectedSinceLogged, t);
+      lastUnexpectedLogged = now;
+      unexpectedSinceLogged = 0;
     }
   }
 
@@ -269,6 +340,10 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
       }
     } catch (java.nio.channels.CancelledKeyException e) {
       // its stage closed the socket meanwhile
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      unexpected(t); // one key's trouble must not keep the others of this selection from their turn
     }
   }
 

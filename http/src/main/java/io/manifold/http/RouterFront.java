@@ -93,6 +93,17 @@ public final class RouterFront {
    * wait in the listen backlog). Unbinding stops accepting; connections already accepted go on
    * until they end, or until the actor system stops.
    */
+  /** Starts serving an accepted connection; when the system is stopping and refuses, the connection is closed. */
+  private static void serveOn(Executor executor, java.nio.channels.SocketChannel channel,
+      AtomicReference<NioTransport.Listener> listener, Runnable serve) {
+    try {
+      executor.execute(serve);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      NioTransport.quietly(channel);
+      listener.get().closed(channel);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static CompletionStage<ServerBinding> serve(ActorSystem<?> system, RouterSettings settings, ServerSettings server,
       RouterThreads threads, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
@@ -110,7 +121,7 @@ public final class RouterFront {
     AtomicReference<NioTransport.Listener> listener = new AtomicReference<>();
     return threads.loop(0).listen(new InetSocketAddress(settings.host(), settings.port()), server.getBacklog(),
         server.getMaxConnections(),
-        channel -> executor.execute(() -> {
+        channel -> serveOn(executor, channel, listener, () -> {
           Runnable closed = () -> listener.get().closed(channel);
           try {
             int thread = threads.nextIndex();
@@ -126,6 +137,7 @@ public final class RouterFront {
                 .run(materializer);
           } catch (RuntimeException e) {
             log.error(e, "could not serve a connection");
+            NioTransport.quietly(channel);
             closed.run();
           }
         }))

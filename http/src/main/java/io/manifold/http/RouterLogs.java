@@ -9,8 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.concurrent.ExecutionContextExecutor;
 
 /**
@@ -23,12 +27,19 @@ import scala.concurrent.ExecutionContextExecutor;
  * Heroku's Logplex delivers lines asynchronously too, seconds late at times; the lines keep the
  * time at which the router wrote them.
  *
- * <p>Bounded by the rate of requests times the delay; a batch is sent as messages of at most
- * {@link #MAX_BATCH} lines.
+ * <p>Bounds: a batch is sent as messages of at most {@link #MAX_BATCH} lines and
+ * {@link #MAX_BATCH_CHARS} characters of messages, well under Artery's frame (256 KiB), since a
+ * channel may live on another node and a message over the frame is dropped whole. An app holds at
+ * most {@link #MAX_WAITING} lines waiting for their batch (the rate of requests times the delay,
+ * unless the scheduler stalls); past that a line is dropped, counted and reported in the node's
+ * log at most every ten seconds, as Logplex drops what it cannot deliver.
  */
 final class RouterLogs {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterLogs.class);
   static final Duration DELAY = Duration.ofMillis(1);
   static final int MAX_BATCH = 1_000;
+  static final int MAX_BATCH_CHARS = 64 * 1024;
+  static final int MAX_WAITING = 50_000;
 
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
@@ -58,6 +69,9 @@ final class RouterLogs {
 
   private final class Batch implements Runnable {
     private final ConcurrentLinkedQueue<LogLine> lines = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile long droppedReportedAt = System.nanoTime() - 20_000_000_000L;
     /** A flush is due (or running): lines added now go with it, or it schedules the next. */
     private final AtomicBoolean due = new AtomicBoolean();
     /** The channel, as the latest line named it (an app's channel can move between snapshots). */
@@ -67,9 +81,18 @@ final class RouterLogs {
       if (to != channel) {
         to = channel;
       }
+      if (waiting.incrementAndGet() > MAX_WAITING) {
+        waiting.decrementAndGet();
+        dropped.incrementAndGet();
+        return;
+      }
       lines.add(line);
       if (!due.get() && due.compareAndSet(false, true)) {
-        scheduler.scheduleOnce(DELAY, this, executor);
+        try {
+          scheduler.scheduleOnce(DELAY, this, executor);
+        } catch (IllegalStateException stopping) {
+          run(); // the scheduler has stopped with the system: the lines go now, not never
+        }
       }
     }
 
@@ -78,19 +101,32 @@ final class RouterLogs {
     public void run() {
       while (true) {
         List<LogLine> batch = new ArrayList<>();
+        int chars = 0;
         for (LogLine l = lines.poll(); l != null; l = lines.poll()) {
-          batch.add(l);
-          if (batch.size() == MAX_BATCH) {
+          waiting.decrementAndGet();
+          if (!batch.isEmpty() && (batch.size() == MAX_BATCH || chars + l.message().length() > MAX_BATCH_CHARS)) {
             send(batch);
             batch = new ArrayList<>();
+            chars = 0;
           }
+          batch.add(l);
+          chars += l.message().length();
         }
         send(batch);
+        reportDropped();
         due.set(false);
         // a line added between the last poll and the reset found the flag set and left it to us
         if (lines.isEmpty() || !due.compareAndSet(false, true)) {
           return;
         }
+      }
+    }
+
+    private void reportDropped() {
+      long now = System.nanoTime();
+      if (dropped.get() > 0 && now - droppedReportedAt > 10_000_000_000L) {
+        droppedReportedAt = now;
+        LOG.warn("{} router lines dropped: more than {} of one app were waiting for their batch", dropped.getAndSet(0), MAX_WAITING);
       }
     }
 

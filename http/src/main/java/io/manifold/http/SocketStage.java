@@ -8,6 +8,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.Attributes;
@@ -121,7 +122,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       int ops = k.readyOps();
       if ((ops & SelectionKey.OP_CONNECT) != 0) {
         try {
-          channel.finishConnect();
+          if (!channel.finishConnect()) {
+            return; // not yet: the selector tells again
+          }
           k.interestOps(SelectionKey.OP_READ);
           synchronized (this) {
             connected = true;
@@ -367,7 +370,8 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
           connected();
           return;
         }
-      } catch (IOException e) {
+      } catch (IOException | UnresolvedAddressException e) {
+        // a dyno's host is an address, or a node's name the JVM's cache resolves (at most once in 30 s)
         socket.close(false);
         failStage(e instanceof ConnectException ? e : new StreamTcpException("Tcp connect to " + remote + " failed: " + e));
         return;
@@ -466,7 +470,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
     private void write() {
       try {
-        socket.channel.write(pending);
+        if (socket.channel.write(pending) > 0) {
+          lastActivity = System.nanoTime(); // a slow reader taking a big answer bit by bit is not idle
+        }
       } catch (IOException e) {
         abort(e);
         return;

@@ -363,6 +363,46 @@ class RouterFrontTest {
   }
 
   @Test
+  void aResponseCutShortByTheDynoIsResetAtTheClientNotEndedAsIfComplete() throws Exception {
+    front();
+    app();
+    dyno("web.1", DynoState.UP, backends.raw(socket -> {
+      try (socket) {
+        Backends.readHead(socket);
+        OutputStream out = socket.getOutputStream();
+        out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Processes.sleep(200);
+      } catch (IOException ignored) {
+        // the backend goes away mid-response
+      }
+    }));
+    awaitUp(1);
+    // an HTTP/1.0 client: its answer has no length and ends when the connection does, so only a
+    // reset (not a normal close) tells it that the body was cut short
+    try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+      client.setSoTimeout(10_000);
+      client.getOutputStream().write("GET / HTTP/1.0\r\nHost: shop.localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      java.io.InputStream in = client.getInputStream();
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      IOException reset = null;
+      try {
+        for (int b = in.read(); b >= 0 && got.size() < 100_000; b = in.read()) {
+          got.write(b);
+        }
+      } catch (IOException e) {
+        reset = e;
+      }
+      String head = got.toString(StandardCharsets.US_ASCII);
+      assertTrue(head.startsWith("HTTP/1.1 200 OK") && !head.contains("Content-Length"), head);
+      assertTrue(reset != null && !(reset instanceof java.net.SocketTimeoutException),
+          "the connection was reset, not closed as if the answer were whole: " + reset + ", got " + head);
+    }
+    String line = logs.await("heroku[router]: ").message();
+    assertTrue(line.startsWith("sock=backend at=error code=H18 "), line);
+  }
+
+  @Test
   void aStreamedResponsePassesThroughAndIsCountedWhenDone() throws Exception {
     front();
     app();
