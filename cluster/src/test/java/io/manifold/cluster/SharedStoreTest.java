@@ -158,6 +158,25 @@ class SharedStoreTest {
   }
 
   @Test
+  void manifoldUpUsesTheStoreThatServesTheDirectoryRatherThanFindTheFileInUse() throws Exception {
+    Path data = dir.resolve("data");
+    Child a = start("a", data, 0);
+    Store s = store(a);
+    stores.add(s.pid());
+    await(a, "READY", Duration.ofSeconds(60));
+    try (LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data))) {
+      assertTrue(m.database().contains("served by the store process (pid " + s.pid() + " "), m.database());
+      m.createApp("through-the-store", null, java.util.Map.of(), java.util.Map.of());
+    }
+    try (SharedStore joined = SharedStore.joinIfServing(data, new SharedStore.Settings(IDLE, Duration.ofSeconds(30)));
+        Connection c = DriverManager.getConnection(joined.database().url(), "sa", "");
+        ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM \"event_journal\" WHERE \"persistence_id\" LIKE '%through-the-store%'")) {
+      assertTrue(r.next());
+      assertTrue(r.getInt(1) > 0, "the app's events are in the store's file");
+    }
+  }
+
+  @Test
   void aStoreThatCannotStartSaysWhyAndWhereItsLogIs() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     // the file held by a Manifold that does not share it, as manifold up holds it
