@@ -286,7 +286,10 @@ class ThreeJvmClusterTest {
   private static void stopStore(Path data) {
     try {
       long pid = storePid(data);
-      ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains("StoreProcess")).ifPresent(p -> {
+      // by /proc's command line: the JDK's is cut at 4 KiB, before the class name with this classpath
+      Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+      boolean store = Files.exists(cmdline) && new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains("StoreProcess");
+      ProcessHandle.of(pid).filter(p -> store).ifPresent(p -> {
         p.destroy();
         p.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
       });

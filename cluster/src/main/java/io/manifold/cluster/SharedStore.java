@@ -36,8 +36,10 @@ import java.util.stream.Collectors;
  * holds only while it picks. {@code store.port} says where the store listens; a store that does
  * not answer there, or a port that something else has taken since, is stale, and a new store
  * replaces it.
+ *
+ * <p>Public only for {@code manifold store}: {@link #status} and {@link #stop}.
  */
-final class SharedStore implements AutoCloseable {
+public final class SharedStore implements AutoCloseable {
   static final String LOCK_FILE = "store.lock";
   static final String PORT_FILE = "store.port";
   static final String LOG_FILE = "store.log";
@@ -138,6 +140,91 @@ final class SharedStore implements AutoCloseable {
       return null;
     }
     return locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> join(dir, false));
+  }
+
+  /** What {@code manifold store} shows: the store that serves a data directory, and its clients' connections (a node holds several). */
+  public record Status(long pid, int port, int connections, Path log) {}
+
+  /** {@code dir}, or the data directory Manifold uses when none is given. */
+  public static Path dataDir(Path dir) {
+    if (dir != null) {
+      return dir.toAbsolutePath().normalize();
+    }
+    return Path.of(NodeConfig.load(com.typesafe.config.ConfigFactory.empty()).getString("manifold.data-dir")).toAbsolutePath().normalize();
+  }
+
+  /** The store that serves {@code dataDir}'s H2 file right now, with its clients' connections (nodes, a {@code manifold up}); null when none does. */
+  public static Status status(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (!Files.exists(dir.resolve(PORT_FILE))) {
+      return null;
+    }
+    try (SharedStore store = locked(dir, Duration.ofSeconds(30).plus(LOCK_SLACK), () -> join(dir, false))) {
+      if (store == null) {
+        return null;
+      }
+      try (Statement s = store.held.createStatement();
+          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
+        // less this one
+        int connections = r.next() ? Math.max(0, r.getInt(1) - 1) : 0;
+        return new Status(store.pid, store.port, connections, dir.resolve(LOG_FILE));
+      } catch (SQLException e) {
+        return new Status(store.pid, store.port, -1, dir.resolve(LOG_FILE));
+      }
+    }
+  }
+
+  /**
+   * Stops the store that serves {@code dataDir} (SIGTERM: it closes the database) and returns once
+   * it is gone, at most {@code within}; false when no store process was there to stop. Its
+   * clients lose the database.
+   */
+  public static boolean stop(Path dataDir, Duration within) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    PortFile found;
+    try {
+      found = PortFile.read(dir.resolve(PORT_FILE));
+    } catch (IOException e) {
+      throw new InputException("--data-dir " + dir, "cannot read " + dir.resolve(PORT_FILE) + ": " + e.getMessage());
+    }
+    if (found == null) {
+      return false;
+    }
+    // only a store process: the pid may have been given to another process since
+    var store = ProcessHandle.of(found.pid()).filter(p -> isStoreProcess(p.pid()));
+    if (store.isEmpty()) {
+      return false;
+    }
+    store.get().destroy();
+    try {
+      store.get().onExit().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new InputException("--data-dir " + dir, "the store process (pid " + found.pid() + ") did not stop within "
+          + within.toSeconds() + " s; see " + dir.resolve(LOG_FILE));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Whether {@code pid} is a store process, by its command line: {@code /proc}'s whole, where
+   * there is one (the JDK's is cut at 4 KiB, before the class name when the classpath is long,
+   * and empty for some processes).
+   */
+  static boolean isStoreProcess(long pid) {
+    Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+    try {
+      if (Files.exists(cmdline)) {
+        return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(StoreProcess.class.getName());
+      }
+    } catch (IOException gone) {
+      return false;
+    }
+    return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("").contains(StoreProcess.class.getName());
   }
 
   /** The tcp URL of this store, as the node's pool uses it. */

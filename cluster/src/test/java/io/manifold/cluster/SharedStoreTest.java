@@ -61,8 +61,7 @@ class SharedStoreTest {
   void stopEverything() {
     children.forEach(c -> c.process().destroyForcibly());
     // only a store this test saw, and only while it is still a store
-    stores.forEach(pid -> ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(StoreProcess.class.getName()))
-        .ifPresent(ProcessHandle::destroyForcibly));
+    stores.forEach(pid -> ProcessHandle.of(pid).filter(p -> SharedStore.isStoreProcess(p.pid())).ifPresent(ProcessHandle::destroyForcibly));
   }
 
   @Test
@@ -174,6 +173,27 @@ class SharedStoreTest {
       assertTrue(r.next());
       assertTrue(r.getInt(1) > 0, "the app's events are in the store's file");
     }
+  }
+
+  @Test
+  void aStoreCanBeAskedAboutAndStopped() throws Exception {
+    Path data = dir.resolve("data");
+    assertEquals(null, SharedStore.status(data));
+    Child a = start("a", data, 0);
+    Store s = store(a);
+    stores.add(s.pid());
+    await(a, "READY", Duration.ofSeconds(60));
+    SharedStore.Status status = SharedStore.status(data);
+    assertNotNull(status);
+    assertEquals(s.pid(), status.pid());
+    assertEquals(s.port(), status.port());
+    assertEquals(2, status.connections(), "the child's two: the one that keeps the store, the one it writes on");
+    assertTrue(SharedStore.stop(data, Duration.ofSeconds(30)));
+    assertFalse(Processes.alive(s.pid()));
+    assertFalse(Files.exists(data.resolve(SharedStore.PORT_FILE)));
+    assertTrue(Files.readString(data.resolve(SharedStore.LOG_FILE)).contains("stopped: SIGTERM"));
+    assertEquals(null, SharedStore.status(data));
+    assertFalse(SharedStore.stop(data, Duration.ofSeconds(30)));
   }
 
   @Test
