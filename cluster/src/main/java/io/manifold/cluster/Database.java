@@ -98,7 +98,8 @@ public record Database(String url, String user, String password, Kind kind, Stri
    * The database as {@link #fromConfig} says, where the H2 file of the data directory is the
    * store process's to serve when one does: {@code manifold node} ({@code manifold.db.store-process})
    * starts one if none does; {@code manifold up} uses one that serves, else opens the file itself.
-   * The store stays while the returned lease is open (null for any other database).
+   * The store stays while the returned {@link Opened} is open; its store is null for any other
+   * database.
    */
   static Opened open(Config manifold) {
     Database database = fromConfig(manifold);
