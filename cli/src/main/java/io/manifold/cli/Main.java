@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         "The heroku CLI's verbs (apps, ps, config, releases, logs, ...) work on the manifold that `manifold up` started,"
             + " or on the one --api names."},
     subcommands = {
-      UpCommand.class, NodeCommand.class, EnvCommand.class, SimCommand.class, ScenarioCommand.class,
+      UpCommand.class, NodeCommand.class, StoreCommand.class, EnvCommand.class, SimCommand.class, ScenarioCommand.class,
       AppsCommands.Index.class, AppsCommands.Create.class, AppsCommands.Info.class, AppsCommands.Destroy.class,
       DeployCommand.class,
       PsCommands.Index.class, PsCommands.Scale.class, PsCommands.Restart.class, PsCommands.Stop.class,

@@ -140,8 +140,8 @@ final class NodeCommand implements Callable<Integer> {
 
   /**
    * SIGTERM and Ctrl-C make the node leave before the JVM's shutdown begins, rather than in a
-   * shutdown hook: H2's own hook (which the shared file's mode requires) would close the database
-   * under the leave. The JVM exits once the node has left.
+   * shutdown hook, where every other hook (logging's, a library's) runs at the same time as the
+   * leave. The JVM exits once the node has left.
    */
   private static void leaveOnSignals(NodeProcess node) {
     for (String name : List.of("TERM", "INT")) {

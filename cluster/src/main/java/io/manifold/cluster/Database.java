@@ -45,32 +45,24 @@ public record Database(String url, String user, String password, Kind kind, Stri
 
   private static final String H2_OPTIONS = ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   /**
-   * H2's automatic mixed mode, for node processes on one machine sharing one file: the first to
-   * open it serves it to the others over TCP (the lock file says where); when that one dies,
-   * another takes the file over, and the rest reconnect. H2 refuses it with
-   * {@code DB_CLOSE_ON_EXIT=FALSE}, so its shutdown hook closes the file when the JVM exits:
-   * {@code manifold node} leaves the cluster on SIGTERM before the JVM's shutdown begins.
+   * Over TCP the same, but {@code DB_CLOSE_ON_EXIT}: that one is about the JVM that has the file
+   * open, the server's, which opened it with {@link #H2_OPTIONS}.
    */
-  private static final String H2_AUTO_SERVER = ";DATABASE_TO_UPPER=false;WRITE_DELAY=0;AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
+  private static final String H2_TCP_OPTIONS = ";DATABASE_TO_UPPER=false;WRITE_DELAY=0";
 
   /**
-   * From {@code manifold.db}: {@code url} empty for the H2 file in {@code manifold.data-dir}
-   * (with {@code auto-server}, shared by several processes);
+   * From {@code manifold.db}: {@code url} empty for the H2 file in {@code manifold.data-dir};
    * {@code postgres://user:password@host:port/db}, a {@code jdbc:} URL, or {@code memory} (nothing
-   * stored: for tests and throw-away runs).
+   * stored: for tests and throw-away runs). Several node processes share the H2 file through the
+   * store process: see {@link #open}.
    */
   public static Database fromConfig(Config manifold) {
     String url = manifold.getString("db.url").strip();
     String user = manifold.getString("db.user");
     String password = manifold.getString("db.password");
     if (url.isEmpty()) {
-      Path dir = Path.of(manifold.getString("data-dir")).toAbsolutePath().normalize();
-      Path file = dir.resolve("manifold");
-      if (manifold.getBoolean("db.auto-server")) {
-        return new Database("jdbc:h2:file:" + file + H2_AUTO_SERVER, "sa", "", Kind.H2,
-            "H2 file " + file + ".mv.db (shared by the nodes on this machine)");
-      }
-      return new Database("jdbc:h2:file:" + file + H2_OPTIONS, "sa", "", Kind.H2, "H2 file " + file + ".mv.db");
+      Path file = dataDir(manifold).resolve("manifold");
+      return new Database(h2FileUrl(file), "sa", "", Kind.H2, "H2 file " + file + ".mv.db");
     }
     if (url.equals("memory")) {
       return new Database("memory", "", "", Kind.MEMORY, "memory (nothing is kept after Manifold stops)");
@@ -94,11 +86,61 @@ public record Database(String url, String user, String password, Kind kind, Stri
     }
     if (url.startsWith("jdbc:h2:")) {
       String upper = url.toUpperCase(Locale.ROOT);
-      String full = upper.contains("WRITE_DELAY") ? url : url + (upper.contains("AUTO_SERVER=TRUE") ? ";DATABASE_TO_UPPER=false;WRITE_DELAY=0" : H2_OPTIONS);
+      boolean remote = upper.startsWith("JDBC:H2:TCP:") || upper.startsWith("JDBC:H2:SSL:");
+      String full = upper.contains("WRITE_DELAY") ? url : url + (remote ? H2_TCP_OPTIONS : H2_OPTIONS);
       return new Database(full, user.isEmpty() ? "sa" : user, password, Kind.H2, "H2 at " + url.substring(8));
     }
     throw new InputException("--database " + url,
         "expected postgres://user:password@host:port/database, a jdbc:postgresql: or jdbc:h2: URL, or memory");
+  }
+
+  /**
+   * The database as {@link #fromConfig} says, where the H2 file of the data directory is the
+   * store process's to serve when one does: {@code manifold node} ({@code manifold.db.store-process})
+   * starts one if none does; {@code manifold up} uses one that serves, else opens the file itself.
+   * The store stays while the returned {@link Opened} is open; its store is null for any other
+   * database.
+   */
+  static Opened open(Config manifold) {
+    Database database = fromConfig(manifold);
+    if (!manifold.getString("db.url").isBlank()) {
+      return new Opened(database, null);
+    }
+    SharedStore.Settings settings = SharedStore.Settings.fromConfig(manifold);
+    SharedStore store = manifold.getBoolean("db.store-process")
+        ? SharedStore.startOrJoin(dataDir(manifold), settings)
+        : SharedStore.joinIfServing(dataDir(manifold), settings);
+    return new Opened(store == null ? database : store.database(), store);
+  }
+
+  /** A database, and the store process it is served by (null when none). */
+  record Opened(Database database, SharedStore store) implements AutoCloseable {
+    /** Lets the store go (it stops once no node has been connected for its idle time). */
+    @Override
+    public void close() {
+      if (store != null) {
+        store.close();
+      }
+    }
+  }
+
+  private static Path dataDir(Config manifold) {
+    return Path.of(manifold.getString("data-dir")).toAbsolutePath().normalize();
+  }
+
+  /** The H2 file {@code file}{@code .mv.db}, opened in this JVM. */
+  static String h2FileUrl(Path file) {
+    return "jdbc:h2:file:" + file + H2_OPTIONS;
+  }
+
+  /** The H2 file the store process on this machine serves at {@code port}. */
+  static String storeUrl(int port) {
+    return "jdbc:h2:tcp://127.0.0.1:" + port + "/manifold" + H2_TCP_OPTIONS;
+  }
+
+  /** The data directory's H2 file {@code file}, as the store process serves it at {@code port}. */
+  static Database servedByStore(int port, Path file, String how) {
+    return new Database(storeUrl(port), "sa", "", Kind.H2, "H2 file " + file + ".mv.db, " + how);
   }
 
   /** The persistence plugin's settings for this database, over the rest of the config. */
@@ -192,9 +234,7 @@ public record Database(String url, String user, String password, Kind kind, Stri
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
     if (kind == Kind.H2 && (code == 90020 || String.valueOf(e.getMessage()).contains("already in use"))) {
-      return url.contains("AUTO_SERVER=TRUE")
-          ? "the database file is in use by a Manifold that does not share it (manifold up); stop it, or give the nodes another --data-dir"
-          : "the database file is in use by another Manifold; stop it, or give this one another --data-dir";
+      return "the database file is in use by another Manifold; stop it, or give this one another --data-dir";
     }
     if (kind == Kind.POSTGRES && state.startsWith("08")) {
       return "cannot reach PostgreSQL (" + e.getMessage() + "); is it running and listening there?";

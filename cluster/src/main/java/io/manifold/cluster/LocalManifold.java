@@ -30,7 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  */
 public final class LocalManifold implements AutoCloseable {
   private final List<ManifoldNode> nodes;
-  private final Database database;
+  /** The database, and the store process serving it when nodes of other processes share it. */
+  private final Database.Opened database;
   private final String domain;
   private final String token;
   private final String user;
@@ -45,7 +46,7 @@ public final class LocalManifold implements AutoCloseable {
   private final LinkDelays links;
 
   private LocalManifold(
-      List<ManifoldNode> nodes, Database database, Config config, String token, ManifoldNode.Runtimes runtimes, LinkDelays links) {
+      List<ManifoldNode> nodes, Database.Opened database, Config config, String token, ManifoldNode.Runtimes runtimes, LinkDelays links) {
     Config m = config.getConfig("manifold");
     this.links = links;
     this.nodes = new CopyOnWriteArrayList<>(nodes);
@@ -83,14 +84,19 @@ public final class LocalManifold implements AutoCloseable {
   public static LocalManifold start(Config overrides, ManifoldNode.Runtimes runtimes) {
     Config manifoldConfig = NodeConfig.load(overrides);
     Config m = manifoldConfig.getConfig("manifold");
-    Database database = Database.fromConfig(m);
-    database.check();
-    Config config = database.pekkoConfig().withFallback(manifoldConfig);
-    String token = m.hasPath("api.token") ? m.getString("api.token") : newToken();
     int count = m.getInt("nodes");
     if (count < 1 || count > 9) {
       throw new InputException("--nodes " + count, "expected 1 to 9 nodes");
     }
+    Database.Opened database = Database.open(m);
+    try {
+      database.database().check();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    Config config = database.database().pekkoConfig().withFallback(manifoldConfig);
+    String token = m.hasPath("api.token") ? m.getString("api.token") : newToken();
     LinkDelays links = m.getBoolean("cluster.link-proxies") ? new LinkDelays() : null;
     List<ManifoldNode> started = new ArrayList<>();
     try {
@@ -100,6 +106,7 @@ public final class LocalManifold implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       started.forEach(ManifoldNode::kill);
+      database.close();
       throw e;
     }
     awaitDynoRegions(started, started);
@@ -158,7 +165,7 @@ public final class LocalManifold implements AutoCloseable {
 
   /** Where this manifold keeps its state, in words. */
   public String database() {
-    return database.description();
+    return database.database().description();
   }
 
   /** The nodes, in the order they were started (node-1 first); a killed or stopped node stays listed. */
@@ -419,5 +426,6 @@ public final class LocalManifold implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    database.close();
   }
 }

@@ -30,8 +30,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * starts a cluster or joins one through its seed nodes ({@code --join HOST:PORT}). What
  * {@code manifold node} runs. Its router and its API serve the whole cluster, as every node's do.
  *
- * <p>The nodes share the durable store: an H2 file in the data directory for nodes on one machine
- * (H2's automatic mixed mode: the first node to open it serves it to the others), or PostgreSQL
+ * <p>The nodes share the durable store: an H2 file in the data directory for nodes on one machine,
+ * which the store process serves to them all (a small JVM of its own that the first node starts,
+ * so that no node's death touches the database: {@link StoreProcess}), or PostgreSQL
  * ({@code manifold.db.url}), the only choice across machines.
  *
  * <p>SIGTERM or Ctrl-C make the node leave the cluster the graceful way: its dynos stop the Heroku
@@ -43,7 +44,7 @@ public final class NodeProcess implements AutoCloseable {
   private static final int SEED_PROBE_MILLIS = 2000;
 
   private final ManifoldNode node;
-  private final Database database;
+  private final Database.Opened database;
   private final String user;
   private final String domain;
   private final String host;
@@ -51,7 +52,7 @@ public final class NodeProcess implements AutoCloseable {
   private final AtomicBoolean leaving = new AtomicBoolean();
   private final Duration stopTimeout;
 
-  private NodeProcess(ManifoldNode node, Database database, Config m) {
+  private NodeProcess(ManifoldNode node, Database.Opened database, Config m) {
     this.node = node;
     this.database = database;
     this.user = m.getString("user");
@@ -77,8 +78,8 @@ public final class NodeProcess implements AutoCloseable {
    *     database that cannot be used
    */
   public static NodeProcess start(Config overrides, String name, int clusterPort, List<String> join) {
-    // nodes in separate processes share the H2 file only through H2's server mode
-    Config config = NodeConfig.load(overrides.withFallback(ConfigFactory.parseMap(Map.of("manifold.db.auto-server", true))));
+    // nodes in separate processes share the H2 file only through a server: the store process
+    Config config = NodeConfig.load(overrides.withFallback(ConfigFactory.parseMap(Map.of("manifold.db.store-process", true))));
     Config m = config.getConfig("manifold");
     String host = m.getString("node.host");
     if (host.isBlank()) {
@@ -116,19 +117,26 @@ public final class NodeProcess implements AutoCloseable {
       }
     }
 
-    Database database = Database.fromConfig(m);
-    database.check();
+    Database.Opened database = Database.open(m);
+    try {
+      database.database().check();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
     String token = m.hasPath("api.token") ? m.getString("api.token") : LocalManifold.newToken();
     Config full = ConfigFactory.empty()
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds.stream().map(Address::toString).toList()))
-        .withFallback(database.pekkoConfig())
+        .withFallback(database.database().pekkoConfig())
         .withFallback(config);
     ManifoldNode node;
     try {
       node = ManifoldNode.start(name, full, clusterPort, routerPort, apiPort, token, null);
     } catch (InputException e) {
+      database.close();
       throw e;
     } catch (RuntimeException e) {
+      database.close();
       if (bindFailure(e)) {
         throw new InputException("--cluster-port " + clusterPort, "the port is taken on " + host + "; pick another, or 0 for any free one");
       }
@@ -234,7 +242,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Where the cluster keeps its state, in words. */
   public String database() {
-    return database.description();
+    return database.database().description();
   }
 
   public String apiUrl() {
@@ -286,6 +294,7 @@ public final class NodeProcess implements AutoCloseable {
       // this is the hook
     }
     if (node.terminated()) {
+      database.close();
       return;
     }
     if (others() == 0) {
@@ -299,6 +308,7 @@ public final class NodeProcess implements AutoCloseable {
       }
     }
     node.stop();
+    database.close();
   }
 
   /** Other members that are, or are becoming, Up: where this node's dynos would go if it left. */

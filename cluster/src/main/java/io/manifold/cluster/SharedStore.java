@@ -1,0 +1,410 @@
+package io.manifold.cluster;
+
+import com.typesafe.config.Config;
+import io.manifold.core.InputException;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The node side of the {@link StoreProcess}: finds the store that serves a data directory's H2
+ * file to the node processes of this machine, or starts one, and holds a connection to it while
+ * the node lives, so that the store (which stops once nobody has been connected for its idle
+ * time) stays while a node needs it.
+ *
+ * <p>Nodes started at the same moment end up on one store: each picks under an exclusive lock
+ * on {@code store.lock} in the data directory (and a monitor, for nodes in one JVM), which it
+ * holds only while it picks. {@code store.port} says where the store listens; a store that does
+ * not answer there, or a port that something else has taken since, is stale, and a new store
+ * replaces it.
+ *
+ * <p>Public only for {@code manifold store}: {@link #status} and {@link #stop}.
+ */
+public final class SharedStore implements AutoCloseable {
+  static final String LOCK_FILE = "store.lock";
+  static final String PORT_FILE = "store.port";
+  static final String LOG_FILE = "store.log";
+  static final String IN_USE =
+      "the database file is in use by a Manifold that does not share it (manifold up); stop it, or give the nodes another --data-dir";
+
+  private static final Object IN_THIS_JVM = new Object();
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Path DEV_NULL = Path.of("/dev/null");
+  /** How long a store's port may take to accept a TCP connection before the store counts as gone. */
+  private static final int PROBE_MILLIS = 1000;
+  /** The held connection's reads: a port taken by something that accepts and never answers is not a store. */
+  private static final int NETWORK_TIMEOUT_MILLIS = 10_000;
+  /** How long a node waits for another to finish picking (which may include starting a store). */
+  private static final Duration LOCK_SLACK = Duration.ofSeconds(15);
+  private static final long POLL_MILLIS = 50;
+  /** The store's heap: the control plane's data is small; H2's page cache is 16 MiB by default. */
+  private static final String STORE_HEAP = "-Xmx256m";
+
+  private final Path dataDir;
+  private final int port;
+  private final long pid;
+  private final boolean started;
+  private final Connection held;
+
+  private SharedStore(Path dataDir, PortFile found, boolean started, Connection held) {
+    this.dataDir = dataDir;
+    this.port = found.port();
+    this.pid = found.pid();
+    this.started = started;
+    this.held = held;
+  }
+
+  /** What {@code store.port} says: where the store listens, its pid, the database it serves. */
+  record PortFile(int port, long pid, String database) {
+    /** Null when there is no such file, or it is not whole. */
+    static PortFile read(Path file) throws IOException {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException gone) {
+        return null;
+      }
+      int port = -1;
+      long pid = -1;
+      String database = null;
+      for (String line : text.split("\n")) {
+        int eq = line.indexOf('=');
+        if (eq <= 0) {
+          continue;
+        }
+        String key = line.substring(0, eq);
+        String value = line.substring(eq + 1).strip();
+        try {
+          switch (key) {
+            case "port" -> port = Integer.parseInt(value);
+            case "pid" -> pid = Long.parseLong(value);
+            case "database" -> database = value;
+            default -> { }
+          }
+        } catch (NumberFormatException notANumber) {
+          return null;
+        }
+      }
+      return port > 0 && port <= 65535 && pid > 0 && database != null ? new PortFile(port, pid, database) : null;
+    }
+  }
+
+  /** {@code manifold.db.store-*}: how long the store waits without clients, and how long it may take to start. */
+  record Settings(Duration idleStop, Duration startTimeout) {
+    static Settings fromConfig(Config manifold) {
+      return new Settings(manifold.getDuration("db.store-idle-stop"), manifold.getDuration("db.store-start-timeout"));
+    }
+  }
+
+  /**
+   * For {@code manifold node}: the store that serves the H2 file in {@code dataDir}, started if
+   * none does.
+   *
+   * @throws InputException naming {@code --data-dir} and the store's log when it cannot start
+   */
+  static SharedStore startOrJoin(Path dataDir, Settings settings) {
+    Path dir = directory(dataDir);
+    return locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> {
+      SharedStore found = join(dir, false);
+      return found != null ? found : start(dir, settings);
+    });
+  }
+
+  /**
+   * For {@code manifold up}: the store that serves the H2 file in {@code dataDir} right now (nodes
+   * stopped less than its idle time ago), or null when none does and the file is to be opened in
+   * this JVM.
+   */
+  static SharedStore joinIfServing(Path dataDir, Settings settings) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (!Files.exists(dir.resolve(PORT_FILE))) {
+      return null;
+    }
+    return locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> join(dir, false));
+  }
+
+  /** What {@code manifold store} shows: the store that serves a data directory, and its clients' connections (a node holds several). */
+  public record Status(long pid, int port, int connections, Path log) {}
+
+  /** {@code dir}, or the data directory Manifold uses when none is given. */
+  public static Path dataDir(Path dir) {
+    if (dir != null) {
+      return dir.toAbsolutePath().normalize();
+    }
+    return Path.of(NodeConfig.load(com.typesafe.config.ConfigFactory.empty()).getString("manifold.data-dir")).toAbsolutePath().normalize();
+  }
+
+  /** The store that serves {@code dataDir}'s H2 file right now, with its clients' connections (nodes, a {@code manifold up}); null when none does. */
+  public static Status status(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (!Files.exists(dir.resolve(PORT_FILE))) {
+      return null;
+    }
+    try (SharedStore store = locked(dir, Duration.ofSeconds(30).plus(LOCK_SLACK), () -> join(dir, false))) {
+      if (store == null) {
+        return null;
+      }
+      try (Statement s = store.held.createStatement();
+          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
+        // less this one
+        int connections = r.next() ? Math.max(0, r.getInt(1) - 1) : 0;
+        return new Status(store.pid, store.port, connections, dir.resolve(LOG_FILE));
+      } catch (SQLException e) {
+        return new Status(store.pid, store.port, -1, dir.resolve(LOG_FILE));
+      }
+    }
+  }
+
+  /**
+   * Stops the store that serves {@code dataDir} (SIGTERM: it closes the database) and returns once
+   * it is gone, at most {@code within}; false when no store process was there to stop. Its
+   * clients lose the database.
+   */
+  public static boolean stop(Path dataDir, Duration within) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    PortFile found;
+    try {
+      found = PortFile.read(dir.resolve(PORT_FILE));
+    } catch (IOException e) {
+      throw new InputException("--data-dir " + dir, "cannot read " + dir.resolve(PORT_FILE) + ": " + e.getMessage());
+    }
+    if (found == null) {
+      return false;
+    }
+    // only a store process: the pid may have been given to another process since
+    var store = ProcessHandle.of(found.pid()).filter(p -> isStoreProcess(p.pid()));
+    if (store.isEmpty()) {
+      return false;
+    }
+    store.get().destroy();
+    try {
+      store.get().onExit().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new InputException("--data-dir " + dir, "the store process (pid " + found.pid() + ") did not stop within "
+          + within.toSeconds() + " s; see " + dir.resolve(LOG_FILE));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Whether {@code pid} is a store process, by its command line: {@code /proc}'s whole, where
+   * there is one (the JDK's is cut at 4 KiB, before the class name when the classpath is long,
+   * and empty for some processes).
+   */
+  static boolean isStoreProcess(long pid) {
+    Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+    try {
+      if (Files.exists(cmdline)) {
+        return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(StoreProcess.class.getName());
+      }
+    } catch (IOException gone) {
+      return false;
+    }
+    return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("").contains(StoreProcess.class.getName());
+  }
+
+  /** The tcp URL of this store, as the node's pool uses it. */
+  Database database() {
+    return Database.servedByStore(port, dataDir.resolve("manifold"), "served by the store process (pid " + pid + " on 127.0.0.1:" + port
+        + (started ? ", started by this node" : "") + "; log " + dataDir.resolve(LOG_FILE) + ")");
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return pid;
+  }
+
+  /** Whether this call started the store, rather than finding it serving. */
+  boolean started() {
+    return started;
+  }
+
+  /** Lets the store go: once no node holds a connection for its idle time, it stops. */
+  @Override
+  public void close() {
+    try {
+      held.close();
+    } catch (SQLException e) {
+      // the store is gone already
+    }
+  }
+
+  private static Path directory(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InputException("--data-dir " + dir, "cannot create the data directory: " + e.getMessage());
+    }
+  }
+
+  /** A store that serves {@code dir}'s file as {@code store.port} says, connected to; or null. */
+  private static SharedStore join(Path dir, boolean started) throws IOException {
+    PortFile found = PortFile.read(dir.resolve(PORT_FILE));
+    if (found == null || !answers(found.port())) {
+      return null;
+    }
+    Connection c;
+    try {
+      c = DriverManager.getConnection(Database.storeUrl(found.port()) + ";NETWORK_TIMEOUT=" + NETWORK_TIMEOUT_MILLIS, "sa", "");
+    } catch (SQLException notAStore) {
+      return null;
+    }
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT DATABASE_PATH()")) {
+      // another data directory's store, on a port this one's store had once: not ours
+      String serves = r.next() ? r.getString(1) : null;
+      if (serves != null && Path.of(serves).equals(dir.toRealPath().resolve("manifold"))) {
+        return new SharedStore(dir, found, started, c);
+      }
+    } catch (SQLException | RuntimeException notOurs) {
+      // below
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // gone
+    }
+    return null;
+  }
+
+  private static boolean answers(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), PROBE_MILLIS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Starts a store for {@code dir} and returns once it serves, connected to. */
+  private static SharedStore start(Path dir, Settings settings) throws IOException {
+    Files.deleteIfExists(dir.resolve(PORT_FILE));
+    Path log = dir.resolve(LOG_FILE);
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      // a session of its own: a Ctrl-C or a hang-up in the node's terminal does not reach it
+      command.add(SETSID.toString());
+    }
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), STORE_HEAP, "-XX:+UseSerialGC",
+        "-XX:+ExitOnOutOfMemoryError", "-Dh2.bindAddress=127.0.0.1", "-cp", classPath(), StoreProcess.class.getName(),
+        "--data-dir", dir.toString(), "--idle-stop", Long.toString(settings.idleStop().toMillis())));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (Files.exists(DEV_NULL)) {
+      builder.redirectInput(DEV_NULL.toFile());
+    }
+    Process store;
+    try {
+      store = builder.start();
+    } catch (IOException e) {
+      throw failed(dir, log, logStart, "cannot run " + command.get(0) + ": " + e.getMessage());
+    }
+    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(dir.resolve(PORT_FILE))) {
+        SharedStore found = join(dir, true);
+        if (found != null) {
+          return found;
+        }
+      }
+      // exit 0 without a port file is setsid having forked (then the store is its child): wait on
+      if (!store.isAlive() && store.exitValue() != 0) {
+        throw failed(dir, log, logStart, "exit status " + store.exitValue());
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        store.destroyForcibly();
+        throw new IllegalStateException("interrupted while the store process started", e);
+      }
+    }
+    store.destroyForcibly();
+    throw failed(dir, log, logStart, "it did not serve within " + settings.startTimeout().toSeconds() + " s (manifold.db.store-start-timeout)");
+  }
+
+  private static InputException failed(Path dir, Path log, long logStart, String why) {
+    String said = "";
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      if (f.length() > logStart) {
+        f.seek(logStart);
+        byte[] b = new byte[(int) Math.min(4096, f.length() - logStart)];
+        f.readFully(b);
+        String[] lines = new String(b, StandardCharsets.UTF_8).strip().split("\n");
+        said = lines[lines.length - 1].replaceFirst("^\\S+ manifold store: ", "");
+      }
+    } catch (IOException unreadable) {
+      // said nothing
+    }
+    return new InputException("--data-dir " + dir, "the store process that shares the H2 file between the nodes on this machine did not start ("
+        + why + ")" + (said.isEmpty() ? "" : ": " + said) + "; its log is " + log);
+  }
+
+  /** This JVM's classpath, each entry absolute: the store runs in the data directory. */
+  private static String classPath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(s -> !s.isEmpty())
+        .map(s -> Path.of(s).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  interface Picking<T> {
+    T pick() throws IOException;
+  }
+
+  /** {@code body} under {@code store.lock}, held by one node of this machine at a time. */
+  private static <T> T locked(Path dir, Duration within, Picking<T> body) {
+    Path lockFile = dir.resolve(LOCK_FILE);
+    synchronized (IN_THIS_JVM) {
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        long deadline = System.nanoTime() + within.toNanos();
+        FileLock lock;
+        while ((lock = channel.tryLock()) == null) {
+          if (System.nanoTime() > deadline) {
+            throw new InputException("--data-dir " + dir, "another Manifold has held " + lockFile + " for more than "
+                + within.toSeconds() + " s while it started the store process; see " + dir.resolve(LOG_FILE));
+          }
+          Thread.sleep(POLL_MILLIS);
+        }
+        try {
+          return body.pick();
+        } finally {
+          lock.release();
+        }
+      } catch (IOException e) {
+        throw new InputException("--data-dir " + dir, "cannot use " + lockFile + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for " + lockFile, e);
+      }
+    }
+  }
+}
