@@ -43,6 +43,8 @@ public final class SharedStore implements AutoCloseable {
   static final String LOCK_FILE = "store.lock";
   static final String PORT_FILE = "store.port";
   static final String LOG_FILE = "store.log";
+  /** The store's log is kept to this size (and one older file of it). */
+  static final long MAX_LOG_BYTES = 1024 * 1024;
   static final String IN_USE =
       "the database file is in use by a Manifold that does not share it (manifold up); stop it, or give the nodes another --data-dir";
 
@@ -307,6 +309,10 @@ public final class SharedStore implements AutoCloseable {
   private static SharedStore start(Path dir, Settings settings) throws IOException {
     Files.deleteIfExists(dir.resolve(PORT_FILE));
     Path log = dir.resolve(LOG_FILE);
+    if (Files.exists(log) && Files.size(log) > MAX_LOG_BYTES) {
+      // a few lines per store's life; past 1 MiB the older ones go to store.log.1, replacing the last
+      Files.move(log, dir.resolve(LOG_FILE + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     long logStart = Files.exists(log) ? Files.size(log) : 0;
     List<String> command = new ArrayList<>();
     if (Files.isExecutable(SETSID)) {
