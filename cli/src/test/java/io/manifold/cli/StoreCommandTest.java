@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -56,14 +57,16 @@ class StoreCommandTest {
         Processes.sleep(50);
       }
       assertTrue(Files.exists(data.resolve("store.port")), Files.readString(dir.resolve("store.out"), StandardCharsets.UTF_8));
-      int port = Integer.parseInt(Files.readAllLines(data.resolve("store.port")).get(0).substring("port=".length()));
+      List<String> portFile = Files.readAllLines(data.resolve("store.port"));
+      int port = Integer.parseInt(portFile.get(0).substring("port=".length()));
+      String key = portFile.get(1).substring("key=".length());
 
       Run shown = run("store", "--data-dir", data.toString());
       assertEquals(0, shown.status(), shown.err());
       assertTrue(shown.out().startsWith("manifold: the store process (pid " + store.pid() + ") serves " + data.resolve("manifold.mv.db")
           + " on 127.0.0.1:" + port + ", 0 connections open"), shown.out());
 
-      Connection c = DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + port + "/manifold;DATABASE_TO_UPPER=false", "sa", "");
+      Connection c = DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + port + "/" + key + ";DATABASE_TO_UPPER=false", "sa", "");
       try {
         Run refused = run("store", "--data-dir", data.toString(), "--stop");
         assertEquals(1, refused.status(), refused.out());

@@ -133,14 +133,17 @@ public record Database(String url, String user, String password, Kind kind, Stri
     return "jdbc:h2:file:" + file + H2_OPTIONS;
   }
 
-  /** The H2 file the store process on this machine serves at {@code port}. */
-  static String storeUrl(int port) {
-    return "jdbc:h2:tcp://127.0.0.1:" + port + "/manifold" + H2_TCP_OPTIONS;
+  /**
+   * The H2 file the store process on this machine serves at {@code port}, under the name
+   * {@code key}: the store's secret, which only the data directory's owner can read.
+   */
+  static String storeUrl(int port, String key) {
+    return "jdbc:h2:tcp://127.0.0.1:" + port + "/" + key + H2_TCP_OPTIONS;
   }
 
-  /** The data directory's H2 file {@code file}, as the store process serves it at {@code port}. */
-  static Database servedByStore(int port, Path file, String how) {
-    return new Database(storeUrl(port), "sa", "", Kind.H2, "H2 file " + file + ".mv.db, " + how);
+  /** The data directory's H2 file {@code file}, as the store process serves it at {@code port} under {@code key}. */
+  static Database servedByStore(int port, String key, Path file, String how) {
+    return new Database(storeUrl(port, key), "sa", "", Kind.H2, "H2 file " + file + ".mv.db, " + how);
   }
 
   /** The persistence plugin's settings for this database, over the rest of the config. */

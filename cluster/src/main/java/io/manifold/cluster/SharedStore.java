@@ -63,6 +63,7 @@ public final class SharedStore implements AutoCloseable {
 
   private final Path dataDir;
   private final int port;
+  private final String key;
   private final long pid;
   private final boolean started;
   private final Connection held;
@@ -70,13 +71,17 @@ public final class SharedStore implements AutoCloseable {
   private SharedStore(Path dataDir, PortFile found, boolean started, Connection held) {
     this.dataDir = dataDir;
     this.port = found.port();
+    this.key = found.key();
     this.pid = found.pid();
     this.started = started;
     this.held = held;
   }
 
-  /** What {@code store.port} says: where the store listens, its pid, the database it serves. */
-  record PortFile(int port, long pid, String database) {
+  /**
+   * What {@code store.port} says: where the store listens, the secret name under which it serves
+   * the database (the file is its owner's alone), its pid, the database it serves.
+   */
+  record PortFile(int port, String key, long pid, String database) {
     /** Null when there is no such file, or it is not whole. */
     static PortFile read(Path file) throws IOException {
       String text;
@@ -86,6 +91,7 @@ public final class SharedStore implements AutoCloseable {
         return null;
       }
       int port = -1;
+      String key = null;
       long pid = -1;
       String database = null;
       for (String line : text.split("\n")) {
@@ -93,11 +99,12 @@ public final class SharedStore implements AutoCloseable {
         if (eq <= 0) {
           continue;
         }
-        String key = line.substring(0, eq);
+        String name = line.substring(0, eq);
         String value = line.substring(eq + 1).strip();
         try {
-          switch (key) {
+          switch (name) {
             case "port" -> port = Integer.parseInt(value);
+            case "key" -> key = value.matches("[0-9a-f]{32}") ? value : null;
             case "pid" -> pid = Long.parseLong(value);
             case "database" -> database = value;
             default -> { }
@@ -106,7 +113,7 @@ public final class SharedStore implements AutoCloseable {
           return null;
         }
       }
-      return port > 0 && port <= 65535 && pid > 0 && database != null ? new PortFile(port, pid, database) : null;
+      return port > 0 && port <= 65535 && key != null && pid > 0 && database != null ? new PortFile(port, key, pid, database) : null;
     }
   }
 
@@ -127,8 +134,43 @@ public final class SharedStore implements AutoCloseable {
     Path dir = directory(dataDir);
     return locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> {
       SharedStore found = join(dir, false);
+      if (found == null) {
+        found = liveButSlow(dir, settings);
+      }
       return found != null ? found : start(dir, settings);
     });
+  }
+
+  /**
+   * When the port file names a store process of this data directory that is alive but did not let
+   * us in (a stall, a busy machine), tries again until the start time-out rather than start a
+   * second store, which would find the file in use and blame a {@code manifold up}. Null when no
+   * such store lives; it fails, naming the store, if it never answers.
+   */
+  private static SharedStore liveButSlow(Path dir, Settings settings) throws IOException {
+    PortFile named = PortFile.read(dir.resolve(PORT_FILE));
+    if (named == null || !isStoreProcess(named.pid(), dir)) {
+      return null;
+    }
+    long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+    while (System.nanoTime() < deadline && isStoreProcess(named.pid(), dir)) {
+      SharedStore found = join(dir, false);
+      if (found != null) {
+        return found;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!isStoreProcess(named.pid(), dir)) {
+      return null; // it stopped meanwhile: a new one is started
+    }
+    throw new InputException("--data-dir " + dir, "the store process of this data directory (pid " + named.pid() + ", 127.0.0.1:"
+        + named.port() + ") is running but does not answer; see " + dir.resolve(LOG_FILE)
+        + ", or stop it with 'manifold store --stop --force'");
   }
 
   /**
@@ -193,7 +235,7 @@ public final class SharedStore implements AutoCloseable {
       return false;
     }
     // only a store process: the pid may have been given to another process since
-    var store = ProcessHandle.of(found.pid()).filter(p -> isStoreProcess(p.pid()));
+    var store = ProcessHandle.of(found.pid()).filter(p -> isStoreProcess(p.pid(), dir));
     if (store.isEmpty()) {
       return false;
     }
@@ -218,20 +260,30 @@ public final class SharedStore implements AutoCloseable {
    * and empty for some processes).
    */
   static boolean isStoreProcess(long pid) {
+    return commandLine(pid).contains(StoreProcess.class.getName());
+  }
+
+  /** Whether {@code pid} is the store process of data directory {@code dir}: a pid may have gone to another store since. */
+  static boolean isStoreProcess(long pid, Path dir) {
+    String line = commandLine(pid);
+    return line.contains(StoreProcess.class.getName()) && (line.contains("--data-dir\0" + dir + "\0") || line.contains("--data-dir " + dir + " "));
+  }
+
+  private static String commandLine(long pid) {
     Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
     try {
       if (Files.exists(cmdline)) {
-        return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(StoreProcess.class.getName());
+        return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
       }
     } catch (IOException gone) {
-      return false;
+      return "";
     }
-    return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("").contains(StoreProcess.class.getName());
+    return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("");
   }
 
   /** The tcp URL of this store, as the node's pool uses it. */
   Database database() {
-    return Database.servedByStore(port, dataDir.resolve("manifold"), "served by the store process (pid " + pid + " on 127.0.0.1:" + port
+    return Database.servedByStore(port, key, dataDir.resolve("manifold"), "served by the store process (pid " + pid + " on 127.0.0.1:" + port
         + (started ? ", started by this node" : "") + "; log " + dataDir.resolve(LOG_FILE) + ")");
   }
 
@@ -275,7 +327,7 @@ public final class SharedStore implements AutoCloseable {
     }
     Connection c;
     try {
-      c = DriverManager.getConnection(Database.storeUrl(found.port()) + ";NETWORK_TIMEOUT=" + NETWORK_TIMEOUT_MILLIS, "sa", "");
+      c = DriverManager.getConnection(Database.storeUrl(found.port(), found.key()) + ";NETWORK_TIMEOUT=" + NETWORK_TIMEOUT_MILLIS, "sa", "");
     } catch (SQLException notAStore) {
       return null;
     }

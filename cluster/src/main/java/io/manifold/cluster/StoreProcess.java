@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import org.h2.tools.Server;
 
 /**
@@ -43,12 +46,21 @@ public final class StoreProcess {
   private final Path dataDir;
   private final Connection anchor;
   private final Server server;
+  private final String key;
   private boolean stopped;
 
-  private StoreProcess(Path dataDir, Connection anchor, Server server) {
+  private StoreProcess(Path dataDir, Connection anchor, Server server, String key) {
     this.dataDir = dataDir;
     this.anchor = anchor;
     this.server = server;
+    this.key = key;
+  }
+
+  /** 128 random bits: the name the database is served under. */
+  private static byte[] secret() {
+    byte[] b = new byte[16];
+    new SecureRandom().nextBytes(b);
+    return b;
   }
 
   /** {@code --data-dir DIR --idle-stop MILLIS}: what {@link SharedStore} passes. */
@@ -95,15 +107,18 @@ public final class StoreProcess {
       return 2;
     }
     Server server;
+    String key = HexFormat.of().formatHex(secret());
     try {
-      // no -tcpAllowOthers: local connections only; no -ifNotExists: the file exists (the anchor made it)
-      server = Server.createTcpServer("-tcpPort", "0", "-baseDir", dir.toString()).start();
+      // no -tcpAllowOthers: local connections only; no -ifNotExists: the file exists (the anchor made it).
+      // -key: the database is served only under a secret name, since H2 lets any local process in,
+      // and the admin 'sa' could run code (CREATE ALIAS) as the data directory's owner
+      server = Server.createTcpServer("-tcpPort", "0", "-baseDir", dir.toString(), "-key", key, "manifold").start();
     } catch (SQLException e) {
       say("cannot serve " + dir.resolve("manifold.mv.db") + ": " + e.getMessage());
       close(anchor);
       return 2;
     }
-    StoreProcess store = new StoreProcess(dir, anchor, server);
+    StoreProcess store = new StoreProcess(dir, anchor, server, key);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> store.stop("SIGTERM"), "manifold-store-stop"));
     try {
       store.writePortFile();
@@ -188,11 +203,20 @@ public final class StoreProcess {
     say("stopped: " + why);
   }
 
-  /** {@code port=P}, {@code pid=N}, {@code database=DIR/manifold}, replaced in one move: a reader never sees half of it. */
+  /**
+   * {@code port=P}, {@code key=SECRET}, {@code pid=N}, {@code database=DIR/manifold}, readable by
+   * its owner only (the key is the way in), replaced in one move: a reader never sees half of it.
+   */
   private void writePortFile() throws IOException {
     Path tmp = dataDir.resolve(SharedStore.PORT_FILE + "." + ProcessHandle.current().pid() + ".tmp");
-    Files.writeString(tmp, "port=" + server.getPort() + "\npid=" + ProcessHandle.current().pid() + "\ndatabase=" + dataDir.resolve("manifold") + "\n",
-        StandardCharsets.UTF_8);
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, "port=" + server.getPort() + "\nkey=" + key + "\npid=" + ProcessHandle.current().pid()
+        + "\ndatabase=" + dataDir.resolve("manifold") + "\n", StandardCharsets.UTF_8);
     Files.move(tmp, dataDir.resolve(SharedStore.PORT_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

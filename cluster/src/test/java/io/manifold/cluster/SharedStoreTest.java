@@ -131,7 +131,7 @@ class SharedStoreTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     // a store that is gone, its port now another program's
     try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Files.writeString(data.resolve(SharedStore.PORT_FILE), "port=" + other.getLocalPort() + "\npid=999999999\ndatabase=" + data.resolve("manifold") + "\n");
+      Files.writeString(data.resolve(SharedStore.PORT_FILE), "port=" + other.getLocalPort() + "\nkey=" + "0".repeat(32) + "\npid=999999999\ndatabase=" + data.resolve("manifold") + "\n");
       Child a = start("a", data, 0);
       Store s = store(a);
       stores.add(s.pid());
@@ -147,7 +147,7 @@ class SharedStoreTest {
       free = s.getLocalPort();
     }
     awaitGone(stores.get(0));
-    Files.writeString(data.resolve(SharedStore.PORT_FILE), "port=" + free + "\npid=999999999\ndatabase=" + data.resolve("manifold") + "\n");
+    Files.writeString(data.resolve(SharedStore.PORT_FILE), "port=" + free + "\nkey=" + "0".repeat(32) + "\npid=999999999\ndatabase=" + data.resolve("manifold") + "\n");
     Child b = start("b", data, 0);
     Store s = store(b);
     stores.add(s.pid());
@@ -194,6 +194,27 @@ class SharedStoreTest {
     assertTrue(Files.readString(data.resolve(SharedStore.LOG_FILE)).contains("stopped: SIGTERM"));
     assertEquals(null, SharedStore.status(data));
     assertFalse(SharedStore.stop(data, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void theStoreServesTheDatabaseOnlyUnderTheSecretInItsOwnersPortFile() throws Exception {
+    Path data = dir.resolve("data");
+    Child a = start("a", data, 0);
+    Store s = store(a);
+    stores.add(s.pid());
+    await(a, "READY", Duration.ofSeconds(60));
+    Path portFile = data.resolve(SharedStore.PORT_FILE);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(portFile)));
+    // any local process can reach the port; without the key it gets no session, so no SQL
+    for (String name : List.of("manifold", "0".repeat(32), data.resolve("manifold").toString())) {
+      java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + s.port() + "/" + name, "sa", "").close(), name);
+      assertEquals(28000, refused.getErrorCode(), name + ": " + refused.getMessage()); // wrong user or password
+    }
+    try (SharedStore joined = SharedStore.joinIfServing(data, new SharedStore.Settings(IDLE, Duration.ofSeconds(30)));
+        Connection c = DriverManager.getConnection(joined.database().url(), "sa", "")) {
+      assertTrue(c.isValid(5), "the key from the port file opens it");
+    }
   }
 
   @Test
