@@ -60,6 +60,9 @@ public final class SharedStore implements AutoCloseable {
   private static final long POLL_MILLIS = 50;
   /** The store's heap: the control plane's data is small; H2's page cache is 16 MiB by default. */
   private static final String STORE_HEAP = "-Xmx256m";
+  /** How often a node checks that its store still answers. */
+  private static final Duration WATCH_EVERY = Duration.ofSeconds(5);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedStore.class);
 
   private final Path dataDir;
   private final int port;
@@ -67,6 +70,8 @@ public final class SharedStore implements AutoCloseable {
   private final long pid;
   private final boolean started;
   private final Connection held;
+  private volatile boolean closed;
+  private volatile boolean gone;
 
   private SharedStore(Path dataDir, PortFile found, boolean started, Connection held) {
     this.dataDir = dataDir;
@@ -75,6 +80,35 @@ public final class SharedStore implements AutoCloseable {
     this.pid = found.pid();
     this.started = started;
     this.held = held;
+  }
+
+  /**
+   * Checks every {@link #WATCH_EVERY} that the store still answers, and says so once in the node's
+   * log when it does not: a store killed or stopped by force leaves the node unable to store
+   * anything (its writes fail, its apps stop), and a node does not move to a new store by itself.
+   */
+  private SharedStore watched() {
+    Thread watch = new Thread(() -> {
+      while (!closed) {
+        try {
+          Thread.sleep(WATCH_EVERY.toMillis());
+          if (!closed && !held.isValid(5)) {
+            gone = true;
+            if (!closed) {
+              LOG.error("the store process of {} (pid {}, 127.0.0.1:{}) is gone: this node can store nothing more (what was"
+                  + " acknowledged is in the file); stop this node and start it again, and the first node to start starts a new"
+                  + " store; see {}", dataDir, pid, port, dataDir.resolve(LOG_FILE));
+            }
+            return;
+          }
+        } catch (InterruptedException | SQLException e) {
+          return;
+        }
+      }
+    }, "manifold-store-watch");
+    watch.setDaemon(true);
+    watch.start();
+    return this;
   }
 
   /**
@@ -137,7 +171,7 @@ public final class SharedStore implements AutoCloseable {
       if (found == null) {
         found = liveButSlow(dir, settings);
       }
-      return found != null ? found : start(dir, settings);
+      return (found != null ? found : start(dir, settings)).watched();
     });
   }
 
@@ -183,7 +217,8 @@ public final class SharedStore implements AutoCloseable {
     if (!Files.exists(dir.resolve(PORT_FILE))) {
       return null;
     }
-    return locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> join(dir, false));
+    SharedStore found = locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> join(dir, false));
+    return found == null ? null : found.watched();
   }
 
   /** What {@code manifold store} shows: the store that serves a data directory, and its clients' connections (a node holds several). */
@@ -295,6 +330,11 @@ public final class SharedStore implements AutoCloseable {
     return pid;
   }
 
+  /** Whether the watch found the store gone (and said so in the node's log). */
+  boolean gone() {
+    return gone;
+  }
+
   /** Whether this call started the store, rather than finding it serving. */
   boolean started() {
     return started;
@@ -303,6 +343,7 @@ public final class SharedStore implements AutoCloseable {
   /** Lets the store go: once no node holds a connection for its idle time, it stops. */
   @Override
   public void close() {
+    closed = true;
     try {
       held.close();
     } catch (SQLException e) {

@@ -218,6 +218,22 @@ class SharedStoreTest {
   }
 
   @Test
+  void aNodeWhoseStoreWasKilledSaysSoInItsLog() throws Exception {
+    Path data = dir.resolve("data");
+    try (SharedStore store = SharedStore.startOrJoin(data, new SharedStore.Settings(IDLE, Duration.ofSeconds(30)))) {
+      stores.add(store.pid());
+      assertTrue(store.started());
+      assertFalse(store.gone());
+      ProcessHandle.of(store.pid()).orElseThrow().destroyForcibly();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!store.gone() && System.nanoTime() < deadline) {
+        Processes.sleep(100);
+      }
+      assertTrue(store.gone(), "the node's watch noticed within 30 s (it looks every 5 s)");
+    }
+  }
+
+  @Test
   void aStoreThatCannotStartSaysWhyAndWhereItsLogIs() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     // the file held by a Manifold that does not share it, as manifold up holds it
