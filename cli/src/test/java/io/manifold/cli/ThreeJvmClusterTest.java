@@ -394,8 +394,12 @@ class ThreeJvmClusterTest {
   }
 
   private JsonNode api(Node node, String method, String path, String body) throws Exception {
+    return api(node, method, path, body, Duration.ofSeconds(30));
+  }
+
+  private JsonNode api(Node node, String method, String path, String body, Duration timeout) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path))
-        .timeout(Duration.ofSeconds(30))
+        .timeout(timeout)
         .header("Authorization", "Bearer " + TOKEN).header("Accept", "application/vnd.heroku+json; version=3")
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -417,7 +421,9 @@ class ThreeJvmClusterTest {
     Exception failed = null;
     while (System.nanoTime() < deadline) {
       try {
-        last = api(node, "GET", "/apps/trio/dynos", null);
+        // a short wait for each look: a request that reached the app's old home as its node died
+        // waits out the API's ask time-out (10 s), while the next one finds the app recovered
+        last = api(node, "GET", "/apps/trio/dynos", null, Duration.ofSeconds(1));
         if (last.isArray() && condition.test(last)) {
           return last;
         }
