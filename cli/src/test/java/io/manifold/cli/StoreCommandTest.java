@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.manifold.testing.Processes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code manifold store} shows the store process of a data directory, or that there is none, and
@@ -28,22 +25,14 @@ class StoreCommandTest {
   @TempDir
   Path dir;
 
-  record Run(int status, String out, String err) {}
-
-  private Run run(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args);
-    return new Run(status, out.toString(), err.toString());
+  private static CliHarness.Run run(String... args) {
+    return CliHarness.runAsGiven(args);
   }
 
   @Test
   void showsTheStoreAndStopsItOnlyWhenNobodyUsesItUnlessForced() throws Exception {
     Path data = dir.resolve("data");
-    Run none = run("store", "--data-dir", data.toString());
+    CliHarness.Run none = run("store", "--data-dir", data.toString());
     assertEquals(0, none.status(), none.err());
     assertTrue(none.out().startsWith("manifold: no store process serves " + data), none.out());
 
@@ -61,19 +50,19 @@ class StoreCommandTest {
       int port = Integer.parseInt(portFile.get(0).substring("port=".length()));
       String key = portFile.get(1).substring("key=".length());
 
-      Run shown = run("store", "--data-dir", data.toString());
+      CliHarness.Run shown = run("store", "--data-dir", data.toString());
       assertEquals(0, shown.status(), shown.err());
       assertTrue(shown.out().startsWith("manifold: the store process (pid " + store.pid() + ") serves " + data.resolve("manifold.mv.db")
           + " on 127.0.0.1:" + port + ", 0 connections open"), shown.out());
 
       Connection c = DriverManager.getConnection("jdbc:h2:tcp://127.0.0.1:" + port + "/" + key + ";DATABASE_TO_UPPER=false", "sa", "");
       try {
-        Run refused = run("store", "--data-dir", data.toString(), "--stop");
+        CliHarness.Run refused = run("store", "--data-dir", data.toString(), "--stop");
         assertEquals(1, refused.status(), refused.out());
         assertTrue(refused.err().contains("has 1 connection open") && refused.err().contains("or add --force"), refused.err());
         assertTrue(store.isAlive());
 
-        Run forced = run("store", "--data-dir", data.toString(), "--stop", "--force");
+        CliHarness.Run forced = run("store", "--data-dir", data.toString(), "--stop", "--force");
         assertEquals(0, forced.status(), forced.err());
         assertTrue(forced.out().startsWith("manifold: the store process (pid " + store.pid() + ") stopped"), forced.out());
       } finally {
@@ -86,7 +75,7 @@ class StoreCommandTest {
       assertTrue(store.waitFor(10, TimeUnit.SECONDS));
       assertFalse(Files.exists(data.resolve("store.port")));
       assertTrue(Files.readString(dir.resolve("store.out")).contains("stopped: SIGTERM"));
-      Run gone = run("store", "--data-dir", data.toString(), "--stop");
+      CliHarness.Run gone = run("store", "--data-dir", data.toString(), "--stop");
       assertEquals(0, gone.status(), gone.err());
       assertTrue(gone.out().startsWith("manifold: no store process serves"), gone.out());
     } finally {

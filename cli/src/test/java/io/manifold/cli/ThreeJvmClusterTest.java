@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.manifold.testing.Examples;
 import io.manifold.testing.Processes;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.tools.ToolProvider;
@@ -345,18 +342,7 @@ class ThreeJvmClusterTest {
     b.environment().put("XDG_DATA_HOME", dir.resolve("xdg-data").toString());
     b.environment().remove("MANIFOLD_API_TOKEN");
     Process jvm = b.start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (Exception ended) {
-        // the JVM is gone
-      }
-    }, "node-" + number + "-output");
-    reader.setDaemon(true);
-    reader.start();
+    List<String> lines = Processes.output(jvm, "node-" + number);
     return new Node(number, clusterPort, routerPort, apiPort, jvm, lines);
   }
 

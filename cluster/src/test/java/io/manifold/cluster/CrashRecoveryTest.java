@@ -9,15 +9,11 @@ import io.manifold.core.app.App;
 import io.manifold.core.app.AppHandle;
 import io.manifold.core.app.AppView;
 import io.manifold.testing.Processes;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.junit.jupiter.api.Test;
@@ -39,18 +35,7 @@ class CrashRecoveryTest {
             "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), data.toString(),
             Integer.toString(count), database)
         .redirectErrorStream(true).start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (Exception ended) {
-        // read to the end: acknowledgements written before the kill are still in the pipe
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
+    List<String> lines = Processes.output(p, "crash-child");
     return new Child(p, lines);
   }
 

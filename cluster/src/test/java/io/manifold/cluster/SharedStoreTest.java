@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.manifold.core.InputException;
 import io.manifold.testing.Processes;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +19,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -252,18 +248,7 @@ class SharedStoreTest {
         "-cp", System.getProperty("java.class.path"), StoreChild.class.getName(), data.toString(), name, Long.toString(IDLE.toMillis()),
         Long.toString(at), Integer.toString(ROWS))
         .redirectErrorStream(true).start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (Exception ended) {
-        // read to the end: what it printed before a kill is still in the pipe
-      }
-    }, "store-child-" + name);
-    reader.setDaemon(true);
-    reader.start();
+    List<String> lines = Processes.output(p, "store-child-" + name);
     Child c = new Child(name, p, lines);
     children.add(c);
     return c;

@@ -8,6 +8,27 @@ import java.util.stream.Collectors;
 public final class Processes {
   private Processes() {}
 
+  /**
+   * What {@code process} prints, line by line as it comes, read by a daemon thread until its end:
+   * what a process printed before it was killed is still in the pipe and still read.
+   */
+  public static List<String> output(Process process, String name) {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (java.io.BufferedReader r = new java.io.BufferedReader(
+          new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (java.io.IOException ended) {
+        // the process is gone
+      }
+    }, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    return lines;
+  }
+
   /** The test JVM's live descendants, as {@code pid command}. */
   public static List<String> descendants() {
     return ProcessHandle.current().descendants()

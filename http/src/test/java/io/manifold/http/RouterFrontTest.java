@@ -85,6 +85,21 @@ class RouterFrontTest {
     router.tell(new Router.DynoChanged(new DynoStatus("shop", DynoName.parseOrNull(name), state, Instant.now(), endpoint, 1, "web")));
   }
 
+  /** A dyno that reads the request, sends {@code begun} (an answer's start) and goes away 200 ms later. */
+  private int diesMidResponse(String begun) throws IOException {
+    return backends.raw(socket -> {
+      try (socket) {
+        Backends.readHead(socket);
+        OutputStream out = socket.getOutputStream();
+        out.write(begun.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Processes.sleep(200);
+      } catch (IOException ignored) {
+        // the backend goes away mid-response
+      }
+    });
+  }
+
   /** Waits (bounded) until the router's table has the app with {@code up} dynos up. */
   private void awaitUp(int up) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -340,17 +355,7 @@ class RouterFrontTest {
   void aDynoThatDiesMidResponseGetsH18() throws Exception {
     front();
     app();
-    dyno("web.1", DynoState.UP, backends.raw(socket -> {
-      try (socket) {
-        Backends.readHead(socket);
-        OutputStream out = socket.getOutputStream();
-        out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: text/plain\r\n\r\nonly ten b".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        Processes.sleep(200);
-      } catch (IOException ignored) {
-        // the backend goes away mid-response
-      }
-    }));
+    dyno("web.1", DynoState.UP, diesMidResponse("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: text/plain\r\n\r\nonly ten b"));
     awaitUp(1);
     try {
       get("/");
@@ -366,17 +371,7 @@ class RouterFrontTest {
   void aResponseCutShortByTheDynoIsResetAtTheClientNotEndedAsIfComplete() throws Exception {
     front();
     app();
-    dyno("web.1", DynoState.UP, backends.raw(socket -> {
-      try (socket) {
-        Backends.readHead(socket);
-        OutputStream out = socket.getOutputStream();
-        out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        Processes.sleep(200);
-      } catch (IOException ignored) {
-        // the backend goes away mid-response
-      }
-    }));
+    dyno("web.1", DynoState.UP, diesMidResponse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"));
     awaitUp(1);
     // an HTTP/1.0 client: its answer has no length and ends when the connection does, so only a
     // reset (not a normal close) tells it that the body was cut short
