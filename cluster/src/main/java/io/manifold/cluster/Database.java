@@ -99,18 +99,26 @@ public record Database(String url, String user, String password, Kind kind, Stri
    * store process's to serve when one does: {@code manifold node} ({@code manifold.db.store-process})
    * starts one if none does; {@code manifold up} uses one that serves, else opens the file itself.
    * The store stays while the returned {@link Opened} is open; its store is null for any other
-   * database.
+   * database. The database is {@link #check}ed: when it cannot be used, the store is let go and the
+   * check's error thrown.
    */
   static Opened open(Config manifold) {
     Database database = fromConfig(manifold);
-    if (!manifold.getString("db.url").isBlank()) {
-      return new Opened(database, null);
+    SharedStore store = null;
+    if (manifold.getString("db.url").isBlank()) {
+      SharedStore.Settings settings = SharedStore.Settings.fromConfig(manifold);
+      store = manifold.getBoolean("db.store-process")
+          ? SharedStore.startOrJoin(dataDir(manifold), settings)
+          : SharedStore.joinIfServing(dataDir(manifold), settings);
     }
-    SharedStore.Settings settings = SharedStore.Settings.fromConfig(manifold);
-    SharedStore store = manifold.getBoolean("db.store-process")
-        ? SharedStore.startOrJoin(dataDir(manifold), settings)
-        : SharedStore.joinIfServing(dataDir(manifold), settings);
-    return new Opened(store == null ? database : store.database(), store);
+    Opened opened = new Opened(store == null ? database : store.database(), store);
+    try {
+      opened.database().check();
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+    return opened;
   }
 
   /** A database, and the store process it is served by (null when none). */

@@ -89,12 +89,6 @@ public final class LocalManifold implements AutoCloseable {
       throw new InputException("--nodes " + count, "expected 1 to 9 nodes");
     }
     Database.Opened database = Database.open(m);
-    try {
-      database.database().check();
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
     Config config = database.database().pekkoConfig().withFallback(manifoldConfig);
     String token = m.hasPath("api.token") ? m.getString("api.token") : newToken();
     LinkDelays links = m.getBoolean("cluster.link-proxies") ? new LinkDelays() : null;

@@ -118,12 +118,6 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     Database.Opened database = Database.open(m);
-    try {
-      database.database().check();
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
     String token = m.hasPath("api.token") ? m.getString("api.token") : LocalManifold.newToken();
     Config full = ConfigFactory.empty()
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds.stream().map(Address::toString).toList()))
