@@ -1,6 +1,7 @@
 package io.manifold.cli;
 
 import io.manifold.cluster.SharedStore;
+import io.manifold.core.InputException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,6 +37,9 @@ final class StoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (force && !stop) {
+      throw new InputException("--force", "expected it with --stop (it lets --stop stop a store that nodes still use)");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = SharedStore.dataDir(dataDir);

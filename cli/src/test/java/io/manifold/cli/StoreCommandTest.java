@@ -30,6 +30,13 @@ class StoreCommandTest {
   }
 
   @Test
+  void forceWithoutStopIsRefusedByName() {
+    CliHarness.Run r = run("store", "--data-dir", dir.resolve("data").toString(), "--force");
+    assertEquals(Errors.BAD_INPUT, r.status(), r.toString());
+    assertTrue(r.err().contains("--force") && r.err().contains("--stop"), r.toString());
+  }
+
+  @Test
   void showsTheStoreAndStopsItOnlyWhenNobodyUsesItUnlessForced() throws Exception {
     Path data = dir.resolve("data");
     CliHarness.Run none = run("store", "--data-dir", data.toString());
