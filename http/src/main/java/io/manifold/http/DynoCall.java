@@ -225,7 +225,7 @@ final class DynoCall {
         headers.add(h);
       }
     }
-    headers.add(via == null ? p.via : RawHeader.create("Via", via + ", " + p.settings.via()));
+    headers.add(via == null ? p.ownVia : RawHeader.create("Via", via + ", " + p.settings.via()));
     int status = response.status().intValue();
     ResponseEntity entity = response.entity();
     if (entity.isStrict()) {

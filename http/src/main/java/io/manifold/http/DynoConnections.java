@@ -93,8 +93,8 @@ final class DynoConnections {
       idle[i] = new ConcurrentLinkedDeque<>();
     }
     this.maxStatusLine = s.maxResponseStatusLine();
-    long keepAlive = s.dynoKeepAlive().toNanos();
-    this.reuseWithinNanos = keepAlive - Math.min(1_000_000_000L, keepAlive / 4);
+    long keepAliveNanos = keepAlive.toNanos();
+    this.reuseWithinNanos = keepAliveNanos - Math.min(1_000_000_000L, keepAliveNanos / 4);
     this.materializer = materializer;
     this.max = s.maxConnectionsPerDyno();
   }

@@ -60,7 +60,8 @@ final class Proxy {
   /** The headers every request to a dyno gets the same, made once. */
   private static final HttpHeader FORWARDED_PROTO = RawHeader.create("X-Forwarded-Proto", "http");
   private volatile HttpHeader forwardedPort;
-  final HttpHeader via;
+  /** This router's {@code Via}, for a request that came without one. */
+  final HttpHeader ownVia;
 
   Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
       ClientConnectionSettings webSocketClient, RouterMetrics metrics, RouterThreads threads) {
@@ -82,7 +83,7 @@ final class Proxy {
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
     this.forwardedPort = RawHeader.create("X-Forwarded-Port", Integer.toString(port));
-    this.via = RawHeader.create("Via", settings.via());
+    this.ownVia = RawHeader.create("Via", settings.via());
     metrics.bootQueue(bootQueue::waiting);
     watchTable(Map.of());
   }
@@ -264,7 +265,7 @@ final class Proxy {
     headers.add(FORWARDED_PROTO);
     headers.add(forwardedPort);
     headers.add(RawHeader.create("X-Request-Start", Long.toString(ex.receivedMillis)));
-    headers.add(via == null ? this.via : RawHeader.create("Via", via + ", " + settings.via()));
+    headers.add(via == null ? ownVia : RawHeader.create("Via", via + ", " + settings.via()));
     // origin form (path and query), as a request to a server is sent; Pekko's server gives the
     // request its absolute URI, which a client connection would send as it is
     return in.withHeaders(headers).withUri(in.getUri().toRelative());
