@@ -242,10 +242,9 @@ public final class SharedStore implements AutoCloseable {
       if (store == null) {
         return null;
       }
-      try (Statement s = store.held.createStatement();
-          ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
-        // less this one
-        int connections = r.next() ? Math.max(0, r.getInt(1) - 1) : 0;
+      try {
+        // less the store's own
+        int connections = Math.max(0, StoreProcess.otherSessions(store.held) - 1);
         return new Status(store.pid, store.port, connections, dir.resolve(LOG_FILE));
       } catch (SQLException e) {
         return new Status(store.pid, store.port, -1, dir.resolve(LOG_FILE));

@@ -164,12 +164,14 @@ public final class StoreProcess {
 
   /**
    * Under the nodes' lock, so that no node picks this store as it goes: counted again, then
-   * stopped if still nobody's. False if a client came meanwhile.
+   * stopped if still nobody's. False if a client came meanwhile, or a node holds the lock (it is
+   * picking a store, maybe this one): the next tick looks again, so a node stopped while it held
+   * the lock cannot keep this one waiting.
    */
   private boolean stopIfStillIdle(Duration idleStop) {
     try (FileChannel channel = FileChannel.open(dataDir.resolve(SharedStore.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
-      if (clients() > 0) {
+        FileLock lock = channel.tryLock()) {
+      if (lock == null || clients() > 0) {
         return false;
       }
       stop("no client for " + idleStop.toMillis() / 1000.0 + " s");
@@ -182,7 +184,12 @@ public final class StoreProcess {
 
   /** The sessions of the database but the store's own: the nodes' connections. */
   private int clients() throws SQLException {
-    try (Statement s = anchor.createStatement();
+    return otherSessions(anchor);
+  }
+
+  /** The database's sessions other than {@code own}'s. */
+  static int otherSessions(Connection own) throws SQLException {
+    try (Statement s = own.createStatement();
         ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
       return r.next() ? r.getInt(1) : 0;
     }
