@@ -222,7 +222,10 @@ final class DynoCall {
           discard(response, c, route);
           return p.outcomes.refused(ex, HCode.H25, HCode.H25.status(), "oversized cookie");
         }
-        headers.add(h);
+        HttpHeader out = DynoHeaders.forClient(h);
+        if (out != null) {
+          headers.add(out);
+        }
       }
     }
     headers.add(via == null ? p.ownVia : RawHeader.create("Via", via + ", " + p.settings.via()));

@@ -50,8 +50,9 @@ public final class RouterFront {
       ActorSystem<?> system, RouterSettings settings, RoutingTable table, RouterMetrics metrics) {
     table.limits(settings.limits());
     Config base = system.settings().config();
-    ClientConnectionSettings dynos = ClientConnectionSettings.create(
-        clientConfig(settings, settings.dynoKeepAlive()).withFallback(base));
+    ClientConnectionSettings dynos = ClientConnectionSettings.create(ConfigFactory.parseString(
+        "pekko.http.client.parsing.modeled-header-parsing = off") // see DynoHeaders
+        .withFallback(clientConfig(settings, settings.dynoKeepAlive())).withFallback(base));
     ClientConnectionSettings webSockets = ClientConnectionSettings.create(
         clientConfig(settings, settings.idleTimeout().plusSeconds(5)).withFallback(base));
     ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
@@ -161,6 +162,9 @@ public final class RouterFront {
    * twice Heroku's so that the router sees a request over Heroku's limit and logs its H26 in the
    * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers. A HEAD
    * request goes to the dyno as HEAD (Pekko would turn it into a GET and drop the body itself).
+   * Headers stay raw, as {@link DynoHeaders} says, but for those Pekko always parses (Host,
+   * Connection, Content-*, Expect, Upgrade and WebSocket's), the only ones the router reads as
+   * models: a client's headers reach the dyno byte for byte, not re-rendered from Pekko's model.
    */
   static Config serverConfig(RouterSettings s) {
     Duration longest = max(max(s.bootQueueTimeout(), s.requestTimeout()), s.idleTimeout()).plusSeconds(10);
@@ -179,6 +183,7 @@ public final class RouterFront {
             max-header-value-length = %d
             max-header-count = %d
             illegal-header-warnings = off
+            modeled-header-parsing = off
             error-handler = "io.manifold.http.HerokuParsingErrors"
           }
         }

@@ -76,16 +76,19 @@ final class Backends implements AutoCloseable {
     }
   }
 
-  /** Reads a request's head (up to the blank line). */
-  static void readHead(Socket s) throws IOException {
+  /** Reads a request's head (up to the blank line); what was read. */
+  static String readHead(Socket s) throws IOException {
     InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
     int state = 0;
     for (int b; (b = in.read()) != -1; ) {
+      head.append((char) b);
       state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
       if (state == 4) {
-        return;
+        break;
       }
     }
+    return head.toString();
   }
 
   static void reply(HttpExchange ex, int status, String body) throws IOException {
