@@ -9,9 +9,12 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * An open-loop HTTP/1.1 load generator: requests are due at a fixed rate, whatever the server
@@ -30,6 +33,10 @@ import org.HdrHistogram.Histogram;
  *      --rate 10000 --connections 32 --warmup 3 --duration 10
  * </pre>
  *
+ * {@code --url} may list several servers, comma-separated: the connections are spread over them
+ * in turn, as a proxy in front of them would spread its requests (the benchmark's {@code direct}
+ * goes to the three dynos so, so that it loads each dyno as the proxies do).
+ *
  * Prints one JSON line: counts, latency percentiles in microseconds (corrected: from the due
  * time; uncorrected: from the actual send), how late the sender was (what the generator itself
  * costs in latency), and the CPU it used in the measured window.
@@ -42,10 +49,10 @@ public final class OpenLoop {
     new OpenLoop(a).run();
   }
 
-  record Args(URI url, String host, int rate, int connections, double warmup, double duration, double drain,
+  record Args(List<URI> urls, String host, int rate, int connections, double warmup, double duration, double drain,
       int maxQueue) {
     static Args parse(String[] argv) {
-      URI url = null;
+      List<URI> urls = List.of();
       String host = null;
       int rate = 10_000;
       int connections = 32;
@@ -56,7 +63,7 @@ public final class OpenLoop {
       for (int i = 0; i < argv.length; i += 2) {
         String v = argv[i + 1];
         switch (argv[i]) {
-          case "--url" -> url = URI.create(v);
+          case "--url" -> urls = Arrays.stream(v.split(",")).map(URI::create).toList();
           case "--host" -> host = v;
           case "--rate" -> rate = Integer.parseInt(v);
           case "--connections" -> connections = Integer.parseInt(v);
@@ -67,16 +74,17 @@ public final class OpenLoop {
           default -> throw new IllegalArgumentException("unknown flag " + argv[i]);
         }
       }
-      if (url == null || rate < 1 || connections < 1 || connections > 10_000 || duration <= 0 || duration > 3600) {
-        throw new IllegalArgumentException("usage: --url URL [--host H] [--rate N] [--connections N (1-10000)]"
+      if (urls.isEmpty() || rate < 1 || connections < 1 || connections > 10_000 || duration <= 0 || duration > 3600) {
+        throw new IllegalArgumentException("usage: --url URL[,URL...] [--host H] [--rate N] [--connections N (1-10000)]"
             + " [--warmup S] [--duration S (at most 3600)] [--drain S] [--max-queue N]");
       }
-      return new Args(url, host, rate, connections, warmup, duration, drain, maxQueue);
+      return new Args(urls, host, rate, connections, warmup, duration, drain, maxQueue);
     }
   }
 
   private final Args a;
-  private final byte[] request;
+  /** Per URL: the request, the same but for a Host header of the URL's own when none is given. */
+  private final byte[][] requests;
   private final long period;
   private final Object lock = new Object();
   /** Due times of requests waiting for a free connection (under {@link #lock}). */
@@ -100,24 +108,35 @@ public final class OpenLoop {
 
   private OpenLoop(Args a) {
     this.a = a;
-    String path = a.url.getRawPath() == null || a.url.getRawPath().isEmpty() ? "/" : a.url.getRawPath();
-    String host = a.host != null ? a.host : a.url.getHost() + ":" + a.url.getPort();
-    this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: manifold-openloop\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    this.requests = new byte[a.urls.size()][];
+    for (int i = 0; i < requests.length; i++) {
+      URI url = a.urls.get(i);
+      String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+      String host = a.host != null ? a.host : url.getHost() + ":" + url.getPort();
+      requests[i] = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: manifold-openloop\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+    }
     this.period = 1_000_000_000L / a.rate;
   }
 
   /** One keep-alive connection, with at most one request in flight. */
   private final class Conn {
+    final URI url;
+    final byte[] request;
     SocketChannel ch;
     final ByteBuffer in = ByteBuffer.allocate(MAX_RESPONSE);
     long due = -1;
     long sent;
 
+    Conn(int index) {
+      this.url = a.urls.get(index % a.urls.size());
+      this.request = requests[index % a.urls.size()];
+    }
+
     void open(Selector selector) throws IOException {
       ch = SocketChannel.open();
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      ch.connect(new InetSocketAddress(a.url.getHost(), a.url.getPort()));
+      ch.connect(new InetSocketAddress(url.getHost(), url.getPort()));
       ch.configureBlocking(false);
       in.clear();
       ch.register(selector, SelectionKey.OP_READ, this);
@@ -142,7 +161,7 @@ public final class OpenLoop {
     Selector selector = Selector.open();
     Conn[] conns = new Conn[a.connections];
     for (int i = 0; i < conns.length; i++) {
-      conns[i] = new Conn();
+      conns[i] = new Conn(i);
       conns[i].open(selector);
       idle.add(conns[i]);
     }
@@ -204,17 +223,30 @@ public final class OpenLoop {
             + "\"non2xx\":%d,\"broken\":%d,\"reconnects\":%d,\"unfinished\":%d,\"overloaded\":%b,"
             + "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,"
             + "\"u_p50_us\":%.1f,\"u_p99_us\":%.1f,\"u_p999_us\":%.1f,"
-            + "\"late_p50_us\":%.1f,\"late_p99_us\":%.1f,\"gen_cpu_cores\":%.3f}",
+            + "\"late_p50_us\":%.1f,\"late_p99_us\":%.1f,\"gen_cpu_cores\":%.3f,\"hist\":%s}",
         a.rate, a.connections, measured, (long) (measured * a.rate), completed, completed / measured,
         non2xx, broken, reconnects, unfinished, overloaded,
         us(corrected, 50), us(corrected, 90), us(corrected, 99), us(corrected, 99.9), corrected.getMaxValue() / 1e3,
         us(uncorrected, 50), us(uncorrected, 99), us(uncorrected, 99.9),
         us(lateness, 50), us(lateness, 99),
-        cpuStart < 0 ? 0 : (cpuEnd - cpuStart) / 1e9 / measured));
+        cpuStart < 0 ? 0 : (cpuEnd - cpuStart) / 1e9 / measured, buckets(corrected)));
     for (Conn c : conns) {
       c.ch.close();
     }
     System.exit(0);
+  }
+
+  /**
+   * The histogram's non-empty buckets, [[highest value in ns, count], ...], so that the script can
+   * pool the repetitions of a target into one histogram (every run uses the same buckets).
+   */
+  private static String buckets(Histogram h) {
+    StringBuilder b = new StringBuilder("[");
+    for (HistogramIterationValue v : h.recordedValues()) {
+      b.append(b.length() > 1 ? "," : "").append('[').append(v.getValueIteratedTo()).append(',')
+          .append(v.getCountAtValueIteratedTo()).append(']');
+    }
+    return b.append(']').toString();
   }
 
   private static double us(Histogram h, double percentile) {

@@ -4,12 +4,16 @@
 Started by bench/run.sh (which installs the tools and builds what is needed); see the README's
 "Benchmarks" section. Everything listens on 127.0.0.1 only, and every step is bounded in time.
 
-Targets: direct (one dyno, no proxy), nginx, HAProxy, Manifold (the router of a local node whose
-app's three web dynos are the nginx backends the two peers proxy to as well).
+Targets: direct (no proxy: with wrk one dyno; in the open loop the three dynos, the generator's
+connections spread over them as a proxy spreads its requests), nginx, HAProxy, Manifold (the
+router of a local node whose app's three web dynos are the nginx backends the two peers proxy to
+as well).
 Phases, each rep-major (rep 1: direct, nginx, haproxy, manifold; rep 2: ...):
   c32, c128   closed loop, wrk -t1 -cN: throughput, and wrk's p50/p99 (service time)
   rate        open loop at RATE req/s over 32 connections (bench/OpenLoop.java): p50/p99/p99.9
-              from each request's due time (coordinated omission corrected)
+              from each request's due time (coordinated omission corrected); as medians of the
+              reps, and pooled: a target's reps as one histogram, whose p99 rests on 5x the
+              requests and moves less with one unlucky rep
 For each run: CPU of the proxy, the dynos, the load generator and every other process on the
 machine (from /proc); a run during which other processes used more than OTHER_MAX cores is
 repeated (up to TRIES times, the cleanest kept), since the machine is shared.
@@ -332,6 +336,15 @@ def parse_wrk(out):
     return r
 
 
+def target_url(phase, target, servers):
+    """where a phase sends a target's load: the open loop's direct goes to the three dynos in turn,
+    as each proxy spreads its requests, so that added latency is the proxy's and not one dyno's
+    taking all 10,000/s (wrk takes one URL: the closed loop's direct is one dyno, at its limit)"""
+    if target == "direct" and not phase.startswith("c"):
+        return ",".join(f"http://127.0.0.1:{p}/" for p in servers["dyno_ports"])
+    return servers["urls"][target]
+
+
 def command(phase, url):
     if phase.startswith("c"):
         return ["wrk", "-t1", f"-c{phase[1:]}", f"-d{DUR}s", "--latency", "-H", f"Host: {HOST}", url]
@@ -351,7 +364,7 @@ def run_once(tag, phase, target, servers):
     snap0 = snapshot()
     p0, b0, c0 = cpu_of(proxy), cpu_of(backend), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
-    gen = subprocess.Popen(command(phase, servers["urls"][target]), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    gen = subprocess.Popen(command(phase, target_url(phase, target, servers)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True)
     ours.add(gen.pid)
     try:
@@ -362,7 +375,7 @@ def run_once(tag, phase, target, servers):
     el = time.time() - t0
     p1, b1, c1 = cpu_of(proxy), cpu_of(backend), resource.getrusage(resource.RUSAGE_CHILDREN)
     other, kthreads = foreign(snap0, snapshot(), ours)
-    open(os.path.join(OUT, "logs", f"{tag}.txt"), "w").write(" ".join(command(phase, servers["urls"][target])) + "\n" + out)
+    open(os.path.join(OUT, "logs", f"{tag}.txt"), "w").write(" ".join(command(phase, target_url(phase, target, servers))) + "\n" + out)
     if phase.startswith("c"):
         w = parse_wrk(out)
         r = {"rps": w["rps"], "p50": w["pct"].get(50.0), "p99": w["pct"].get(99.0), "p999": None,
@@ -378,7 +391,7 @@ def run_once(tag, phase, target, servers):
              "late_p99": j["late_p99_us"] / 1e3,
              "errors": f"non2xx={j['non2xx']} broken={j['broken']} unfinished={j['unfinished']}"
                        + (" OVERLOADED" if j["overloaded"] else ""),
-             "loadgen": j["gen_cpu_cores"], "window": j["duration_s"]}
+             "loadgen": j["gen_cpu_cores"], "window": j["duration_s"], "hist": j.get("hist", [])}
     r.update({"proxy": (p1 - p0) / el, "backend": (b1 - b0) / el, "other": other / el, "kthreads": kthreads / el,
               "idle_before": idle, "tag": tag})
     r["proxy_us_per_req"] = 1e6 * r["proxy"] / r["rps"] if r["rps"] else 0.0
@@ -429,7 +442,36 @@ def summarise(phase, rows):
         for k in ("p50", "p99", "p999"):
             diffs = [r[k] - d[k] for r, d in zip(rs, rows["direct"]) if r.get(k) is not None and d.get(k) is not None]
             s[t]["added_" + k] = med(diffs) if t != "direct" else None
+        pooled = pool([r.get("hist") for r in rs])
+        for k, q in (("p99", 0.99), ("p999", 0.999)):
+            s[t]["pooled_" + k] = percentile(pooled, q)
+    for t in TARGETS:
+        for k in ("p99", "p999"):
+            v, d = s[t]["pooled_" + k], s["direct"]["pooled_" + k]
+            s[t]["pooled_added_" + k] = None if t == "direct" or v is None or d is None else v - d
     return s
+
+
+def pool(hists):
+    """the open loop's histograms ([[ns, count], ...]) of every repetition as one: {ns: count}"""
+    counts = {}
+    for h in hists:
+        for value, n in h or []:
+            counts[value] = counts.get(value, 0) + n
+    return counts
+
+
+def percentile(counts, q):
+    """the value (ms) at quantile q of a pooled histogram, as HdrHistogram reads it; None when empty"""
+    total = sum(counts.values())
+    if not total:
+        return None
+    need, seen = q * total, 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= need:
+            return value / 1e6
+    return max(counts) / 1e6
 
 
 def table(phase, s):
@@ -455,6 +497,13 @@ def table(phase, s):
                  f"CPU per request {ratio(m['proxy_us_per_req'], n['proxy_us_per_req'])}"
                  + ("" if closed else f"; generator late by p50 {s['direct']['late_p50'] * 1e3:.0f} µs / p99 "
                                       f"{s['direct']['late_p99'] * 1e3:.0f} µs (direct runs)"))
+    if not closed and s["nginx"]["pooled_p99"] is not None:
+        pooled = lambda k: ", ".join(f"{t} {s[t]['pooled_' + k]:.3f}" for t in TARGETS if s[t]["pooled_" + k] is not None)
+        lines.append(f"pooled (the {REPS} repetitions of a target as one histogram): p99 {pooled('p99')} ms; "
+                     f"p99.9 {pooled('p999')} ms")
+        lines.append(f"pooled added p99: " + ", ".join(f"{t} {s[t]['pooled_added_p99']:.3f}" for t in TARGETS[1:]
+                                                        if s[t]["pooled_added_p99"] is not None)
+                     + f" ms; Manifold/nginx {ratio(m['pooled_added_p99'], n['pooled_added_p99'])}")
     for t in TARGETS:
         if s[t]["errors"] or s[t]["contaminated"]:
             lines.append(f"  {t}: {s[t]['errors']} contaminated runs={s[t]['contaminated']}")
@@ -470,7 +519,8 @@ def write_csv(meta, summaries):
     fields = ["run", "date", "commit", "note", "load_before", "load_after", "phase", "target", "reps", "dur_s",
               "rps_median", "rps_all", "p50_ms", "p99_ms", "p999_ms", "added_p50_ms", "added_p99_ms", "added_p999_ms",
               "proxy_cpu_us_per_req", "proxy_cores", "dyno_cores", "generator_cores", "other_cores",
-              "contaminated_runs", "errors", "rps_vs_nginx", "added_p99_vs_nginx", "idle_proxy_cores"]
+              "contaminated_runs", "errors", "rps_vs_nginx", "added_p99_vs_nginx", "idle_proxy_cores",
+              "pooled_p99_ms", "pooled_p999_ms", "pooled_added_p99_ms", "pooled_added_p99_vs_nginx"]
     new = not os.path.exists(CSV)
     with open(CSV, "a", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
@@ -494,7 +544,13 @@ def write_csv(meta, summaries):
                             "added_p99_vs_nginx": "" if t not in ("manifold", "baseline") or s["nginx"]["added_p99"] is None
                             or s["nginx"]["added_p99"] <= 0 or r["added_p99"] is None
                             else rnd(r["added_p99"] / s["nginx"]["added_p99"], 3),
-                            "idle_proxy_cores": "" if t == "direct" else rnd(meta.get("idle_cores", {}).get(t), 3)})
+                            "idle_proxy_cores": "" if t == "direct" else rnd(meta.get("idle_cores", {}).get(t), 3),
+                            "pooled_p99_ms": rnd(r.get("pooled_p99")), "pooled_p999_ms": rnd(r.get("pooled_p999")),
+                            "pooled_added_p99_ms": rnd(r.get("pooled_added_p99")),
+                            "pooled_added_p99_vs_nginx": "" if t not in ("manifold", "baseline")
+                            or not s["nginx"].get("pooled_added_p99") or s["nginx"]["pooled_added_p99"] <= 0
+                            or r.get("pooled_added_p99") is None
+                            else rnd(r["pooled_added_p99"] / s["nginx"]["pooled_added_p99"], 3)})
 
 
 # ---------------------------------------------------------------- main
