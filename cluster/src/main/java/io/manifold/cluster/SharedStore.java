@@ -210,11 +210,13 @@ public final class SharedStore implements AutoCloseable {
   /**
    * For {@code manifold up}: the store that serves the H2 file in {@code dataDir} right now (nodes
    * stopped less than its idle time ago), or null when none does and the file is to be opened in
-   * this JVM.
+   * this JVM. It looks under the nodes' lock whenever a store has ever been here: a store that stops
+   * for idleness removes its port file first and closes the file last, both under that lock, so a
+   * look without it could find no port file and the file still open ("in use").
    */
   static SharedStore joinIfServing(Path dataDir, Settings settings) {
     Path dir = dataDir.toAbsolutePath().normalize();
-    if (!Files.exists(dir.resolve(PORT_FILE))) {
+    if (!Files.exists(dir.resolve(PORT_FILE)) && !Files.exists(dir.resolve(LOCK_FILE))) {
       return null;
     }
     SharedStore found = locked(dir, settings.startTimeout().plus(LOCK_SLACK), () -> join(dir, false));

@@ -172,6 +172,24 @@ class SharedStoreTest {
   }
 
   @Test
+  void manifoldUpWaitsForAStoreThatIsStoppingRatherThanFindTheFileInUse() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), StoppingStoreChild.class.getName(), data.toString(), "2000")
+        .redirectErrorStream(true).start();
+    Child stopping = new Child("stopping", p, Processes.output(p, "stopping-store-child"));
+    children.add(stopping);
+    await(stopping, "STOPPING", Duration.ofSeconds(60));
+    long began = System.nanoTime();
+    try (LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data))) {
+      assertTrue(m.database().contains("H2 file"), m.database());
+      m.createApp("after-the-store", null, java.util.Map.of(), java.util.Map.of());
+    }
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the stopping store is gone");
+    assertTrue(System.nanoTime() - began > Duration.ofMillis(500).toNanos(), "manifold up waited for the store to finish stopping");
+  }
+
+  @Test
   void aStoreCanBeAskedAboutAndStopped() throws Exception {
     Path data = dir.resolve("data");
     assertEquals(null, SharedStore.status(data));
