@@ -174,18 +174,14 @@ class SharedStoreTest {
   @Test
   void manifoldUpWaitsForAStoreThatIsStoppingRatherThanFindTheFileInUse() throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), StoppingStoreChild.class.getName(), data.toString(), "2000")
-        .redirectErrorStream(true).start();
-    Child stopping = new Child("stopping", p, Processes.output(p, "stopping-store-child"));
-    children.add(stopping);
+    Child stopping = child("stopping", StoppingStoreChild.class, data.toString(), "2000");
     await(stopping, "STOPPING", Duration.ofSeconds(60));
     long began = System.nanoTime();
     try (LocalManifold m = LocalManifold.start(DurableControlPlaneTest.config(data))) {
       assertTrue(m.database().contains("H2 file"), m.database());
       m.createApp("after-the-store", null, java.util.Map.of(), java.util.Map.of());
     }
-    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the stopping store is gone");
+    assertTrue(stopping.process().waitFor(10, TimeUnit.SECONDS), "the stopping store is gone");
     assertTrue(System.nanoTime() - began > Duration.ofMillis(500).toNanos(), "manifold up waited for the store to finish stopping");
   }
 
@@ -262,12 +258,16 @@ class SharedStoreTest {
   }
 
   private Child start(String name, Path data, long at) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), StoreChild.class.getName(), data.toString(), name, Long.toString(IDLE.toMillis()),
-        Long.toString(at), Integer.toString(ROWS))
-        .redirectErrorStream(true).start();
-    List<String> lines = Processes.output(p, "store-child-" + name);
-    Child c = new Child(name, p, lines);
+    return child(name, StoreChild.class, data.toString(), name, Long.toString(IDLE.toMillis()), Long.toString(at), Integer.toString(ROWS));
+  }
+
+  /** A JVM of its own with the test classpath, running {@code main}; stopped after the test. */
+  private Child child(String name, Class<?> main, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Child c = new Child(name, p, Processes.output(p, "store-child-" + name));
     children.add(c);
     return c;
   }
