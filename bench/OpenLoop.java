@@ -45,8 +45,20 @@ public final class OpenLoop {
   private static final int MAX_RESPONSE = 64 * 1024;
 
   public static void main(String[] args) throws Exception {
-    Args a = Args.parse(args);
-    new OpenLoop(a).run();
+    Args a;
+    try {
+      a = Args.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("OpenLoop: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      new OpenLoop(a).run();
+    } catch (IOException e) {
+      System.err.println("OpenLoop: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   record Args(List<URI> urls, String host, int rate, int connections, double warmup, double duration, double drain,
@@ -61,9 +73,12 @@ public final class OpenLoop {
       double drain = 5;
       int maxQueue = 100_000;
       for (int i = 0; i < argv.length; i += 2) {
+        if (i + 1 >= argv.length) {
+          throw new IllegalArgumentException(argv[i] + " needs a value");
+        }
         String v = argv[i + 1];
         switch (argv[i]) {
-          case "--url" -> urls = Arrays.stream(v.split(",")).map(URI::create).toList();
+          case "--url" -> urls = Arrays.stream(v.split(",")).map(Args::url).toList();
           case "--host" -> host = v;
           case "--rate" -> rate = Integer.parseInt(v);
           case "--connections" -> connections = Integer.parseInt(v);
@@ -79,6 +94,19 @@ public final class OpenLoop {
             + " [--warmup S] [--duration S (at most 3600)] [--drain S] [--max-queue N]");
       }
       return new Args(urls, host, rate, connections, warmup, duration, drain, maxQueue);
+    }
+
+    private static URI url(String text) {
+      URI u;
+      try {
+        u = URI.create(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--url " + text + ": " + e.getMessage());
+      }
+      if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1) {
+        throw new IllegalArgumentException("--url " + text + ": expected http://HOST:PORT/PATH");
+      }
+      return u;
     }
   }
 
@@ -136,7 +164,12 @@ public final class OpenLoop {
     void open(Selector selector) throws IOException {
       ch = SocketChannel.open();
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      ch.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+      try {
+        ch.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+      } catch (IOException e) {
+        ch.close();
+        throw new IOException("cannot connect to " + url + ": " + e.getMessage(), e);
+      }
       ch.configureBlocking(false);
       in.clear();
       ch.register(selector, SelectionKey.OP_READ, this);
