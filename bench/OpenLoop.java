@@ -233,6 +233,9 @@ public final class OpenLoop {
     }
     long cpuEnd = os.getProcessCpuTime();
     stopping = true;
+    // the receiver records into the histograms: it stops before they are added to and read here
+    selector.wakeup();
+    receiver.join(2_000);
     long unfinished;
     synchronized (lock) {
       unfinished = queue.stream().filter(d -> d >= windowStart).count();
@@ -249,7 +252,6 @@ public final class OpenLoop {
         }
       }
     }
-    selector.wakeup();
     double measured = (windowEnd - windowStart) / 1e9;
     System.out.println(String.format(Locale.ROOT,
         "{\"rate\":%d,\"connections\":%d,\"duration_s\":%.1f,\"due\":%d,\"completed\":%d,\"achieved_rps\":%.1f,"
