@@ -41,15 +41,19 @@ class RouterHeadersTest {
     h.close();
   }
 
-  /** A dyno that answers with {@code headers} and "ok"; the request heads it read go to {@code seen}. */
+  /**
+   * A dyno that answers every request of a connection with {@code headers} and "ok" (the router
+   * keeps its connections alive); the first request head it reads goes to {@code seen}.
+   */
   private int dyno(CompletableFuture<String> seen, String... headers) throws IOException {
     String response = "HTTP/1.1 200 OK\r\n" + String.join("\r\n", headers) + "\r\nContent-Length: 2\r\n\r\nok";
     return h.backends.raw(socket -> {
       try (socket) {
-        seen.complete(Backends.readHead(socket));
-        socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
-        socket.getInputStream().read(); // until the router closes or the test ends
+        for (String head = Backends.readHead(socket); !head.isEmpty(); head = Backends.readHead(socket)) {
+          seen.complete(head);
+          socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+          socket.getOutputStream().flush();
+        }
       } catch (IOException ignored) {
         // the router hung up: fine
       }
