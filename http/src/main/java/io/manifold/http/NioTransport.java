@@ -89,8 +89,6 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
   private volatile boolean closed;
   private long lastUnexpectedLogged = System.nanoTime() - 20_000_000_000L;
   private long unexpectedSinceLogged;
-  /** The Pekko dispatcher that runs on this loop, once {@link RouterThreads} registered it. */
-  volatile String dispatcherId;
 
   NioTransport(String name) {
     try {
@@ -115,10 +113,6 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
     if (Thread.currentThread() != thread && !awake.get() && awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
-  }
-
-  boolean onSelectorThread() {
-    return Thread.currentThread() == thread;
   }
 
   /** Registers {@code channel} for {@code ops} (on the selector thread); {@code then} gets its key. */
@@ -214,7 +208,7 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
           c.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
           quietly(c);
-          closed(c);
+          closed();
           continue;
         }
         accepted.accept(c);
@@ -246,7 +240,7 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
      * closes its socket itself, on this thread and with a reset when it aborts; closing it here
      * first would send the client a normal end (FIN), and a cut-off answer would look complete.
      */
-    void closed(SocketChannel c) {
+    void closed() {
       if (open.getAndDecrement() >= max) {
         execute(() -> {
           if (key.isValid() && open.get() < max) {

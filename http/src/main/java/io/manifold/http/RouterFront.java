@@ -84,6 +84,17 @@ public final class RouterFront {
         });
   }
 
+  /** Starts serving an accepted connection; when the system is stopping and refuses, the connection is closed. */
+  private static void serveOn(Executor executor, java.nio.channels.SocketChannel channel,
+      AtomicReference<NioTransport.Listener> listener, Runnable serve) {
+    try {
+      executor.execute(serve);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      NioTransport.quietly(channel);
+      listener.get().closed();
+    }
+  }
+
   /**
    * Pekko HTTP's server ({@code Http.newServerAt(..).bindFlow}) on the router's own threads
    * ({@link RouterThreads}) rather than Pekko's TCP: each accepted connection goes to one of them,
@@ -94,17 +105,6 @@ public final class RouterFront {
    * wait in the listen backlog). Unbinding stops accepting; connections already accepted go on
    * until they end, or until the actor system stops.
    */
-  /** Starts serving an accepted connection; when the system is stopping and refuses, the connection is closed. */
-  private static void serveOn(Executor executor, java.nio.channels.SocketChannel channel,
-      AtomicReference<NioTransport.Listener> listener, Runnable serve) {
-    try {
-      executor.execute(serve);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      NioTransport.quietly(channel);
-      listener.get().closed(channel);
-    }
-  }
-
   @SuppressWarnings("unchecked")
   private static CompletionStage<ServerBinding> serve(ActorSystem<?> system, RouterSettings settings, ServerSettings server,
       RouterThreads threads, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
@@ -123,7 +123,7 @@ public final class RouterFront {
     return threads.loop(0).listen(new InetSocketAddress(settings.host(), settings.port()), server.getBacklog(),
         server.getMaxConnections(),
         channel -> serveOn(executor, channel, listener, () -> {
-          Runnable closed = () -> listener.get().closed(channel);
+          Runnable closed = () -> listener.get().closed();
           try {
             int thread = threads.nextIndex();
             SocketStage socket = SocketStage.accepted(threads.loop(thread), channel, idleTimeout, closed);

@@ -40,7 +40,6 @@ final class RouterThreads {
     for (int i = 0; i < threads; i++) {
       String id = "manifold-router-" + router + "-" + (i + 1);
       NioTransport loop = new NioTransport(id);
-      loop.dispatcherId = id;
       loops[i] = loop;
       Config config = ConfigFactory.parseMap(Map.of("id", id, "type", "Dispatcher")).withFallback(defaults);
       registry.registerConfigurator(id, new LoopDispatcher(config, registry, loop));
