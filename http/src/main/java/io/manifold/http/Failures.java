@@ -1,6 +1,7 @@
 package io.manifold.http;
 
 import io.manifold.core.routing.HCode;
+import java.net.UnknownHostException;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.IllegalResponseException;
@@ -32,6 +33,9 @@ final class Failures {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StatusLineCheck.MissingReasonPhrase) {
         return new Cause(HCode.H17, null);
+      }
+      if (c instanceof UnknownHostException) {
+        return new Cause(HCode.H21, null); // no connection could be made, as when refused: the dyno never saw the request
       }
     }
     if (t instanceof BufferOverflowException) {

@@ -5,10 +5,10 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.stream.Attributes;
@@ -362,21 +362,47 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
       socket = new Socket(channel, io);
       socket.news = news;
-      try {
-        InetSocketAddress to = remote.isUnresolved() ? new InetSocketAddress(remote.getHostString(), remote.getPort()) : remote;
-        boolean now = channel.connect(to);
-        io.register(channel, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, socket, k -> socket.key = k);
-        if (now) {
-          connected();
-          return;
-        }
-      } catch (IOException | UnresolvedAddressException e) {
-        // a dyno's host is an address, or a node's name the JVM's cache resolves (at most once in 30 s)
-        socket.close(false);
-        failStage(e instanceof ConnectException ? e : new StreamTcpException("Tcp connect to " + remote + " failed: " + e));
+      scheduleOnce("connect", connectTimeout); // the name's lookup included
+      if (remote.isUnresolved() && !isAddress(remote.getHostString())) {
+        // a node's name: looking it up may wait on DNS, which must not hold up this thread's other
+        // connections, so it is looked up on Pekko's blocking-IO dispatcher
+        AsyncCallback<InetSocketAddress> resolved = createAsyncCallback(this::connect);
+        String host = remote.getHostString();
+        int port = remote.getPort();
+        materializer().system().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher")
+            .execute(() -> resolved.invoke(new InetSocketAddress(host, port)));
         return;
       }
-      scheduleOnce("connect", connectTimeout);
+      connect(remote.isUnresolved() ? new InetSocketAddress(remote.getHostString(), remote.getPort()) : remote);
+    }
+
+    /** An IP address written out, which the JVM reads without asking DNS. */
+    private static boolean isAddress(String host) {
+      return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /** Connects to {@code to}, looked up (an unresolved one failed its lookup); a connect time-out is running. */
+    private void connect(InetSocketAddress to) {
+      if (closed) {
+        return; // the connect time-out came first
+      }
+      if (to.isUnresolved()) {
+        socket.close(false);
+        closed = true;
+        failStage(new UnknownHostException(to.getHostString() + ": the dyno's host has no address"));
+        return;
+      }
+      try {
+        boolean now = socket.channel.connect(to);
+        io.register(socket.channel, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, socket, k -> socket.key = k);
+        if (now) {
+          connected();
+        }
+      } catch (IOException e) {
+        socket.close(false);
+        closed = true;
+        failStage(e instanceof ConnectException ? e : new StreamTcpException("Tcp connect to " + remote + " failed: " + e));
+      }
     }
 
     @Override

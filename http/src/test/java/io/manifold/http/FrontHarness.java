@@ -75,7 +75,11 @@ final class FrontHarness implements AutoCloseable {
   }
 
   void dyno(String name, DynoState state, Integer backendPort) {
-    Endpoint endpoint = backendPort == null ? null : new Endpoint("127.0.0.1", backendPort);
+    dynoAt(name, state, backendPort == null ? null : new Endpoint("127.0.0.1", backendPort));
+  }
+
+  /** A dyno at {@code endpoint}, whose host may be a name. */
+  void dynoAt(String name, DynoState state, Endpoint endpoint) {
     router.tell(new Router.DynoChanged(new DynoStatus("shop", DynoName.parseOrNull(name), state, Instant.now(), endpoint, 1, "web")));
   }
 

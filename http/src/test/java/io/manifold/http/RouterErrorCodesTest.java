@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.dyno.DynoState;
+import io.manifold.core.dyno.Endpoint;
 import io.manifold.testing.Processes;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,6 +59,25 @@ class RouterErrorCodesTest {
         // the router hung up: fine
       }
     });
+  }
+
+  @Test
+  void aDynoNamedByItsNodesHostNameIsReachedAndOneWhoseNameIsUnknownIsNot() throws Exception {
+    h.front(s -> s);
+    // a node's host may be a name: the router looks it up off its own threads
+    h.dynoAt("web.1", DynoState.UP, new Endpoint("localhost", h.backends.echo("by name")));
+    h.awaitUp(1);
+    HttpResponse<String> byName = h.get("/");
+    assertEquals(200, byName.statusCode(), byName.body());
+    assertTrue(byName.body().startsWith("by name"), byName.body());
+    h.line();
+
+    h.dynoAt("web.1", DynoState.UP, new Endpoint("no-such-host.invalid", 5000));
+    FrontHarness.await(() -> h.routes().up().get(0).endpoint().host().equals("no-such-host.invalid"), "the dyno moved");
+    HttpResponse<String> unknown = h.get("/");
+    assertEquals(503, unknown.statusCode(), unknown.body());
+    String line = h.line();
+    assertTrue(line.contains("code=H21"), "no connection could be made, as when refused: " + line);
   }
 
   @Test
