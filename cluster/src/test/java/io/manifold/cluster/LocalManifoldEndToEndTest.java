@@ -79,6 +79,20 @@ class LocalManifoldEndToEndTest {
     throw new AssertionError("the app never got there; last: " + info);
   }
 
+  /**
+   * The app's router lines once one matches {@code line}, waiting up to 5 s: they reach the channel
+   * in batches, a few milliseconds after the answer.
+   */
+  static List<LogLine> routerLinesOnce(java.util.function.Predicate<LogLine> line) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    List<LogLine> router = log(new LogFilter("heroku", "router"));
+    while (router.stream().noneMatch(line) && System.nanoTime() < deadline) {
+      Processes.sleep(50);
+      router = log(new LogFilter("heroku", "router"));
+    }
+    return router;
+  }
+
   static List<LogLine> log(LogFilter filter) {
     return AskPattern.<LogChannel.Command, LogChannel.Lines>ask(app.logs(), r -> new LogChannel.Fetch(filter, 1500, r),
         Duration.ofSeconds(5), manifold.system().scheduler()).toCompletableFuture().join().lines();
@@ -119,11 +133,7 @@ class LocalManifoldEndToEndTest {
     assertTrue(r.body().contains("Via: 1.1 vegur"), r.body());
     String requestId = r.body().lines().filter(l -> l.startsWith("X-request-id: ")).findFirst().orElseThrow().substring(14);
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    List<LogLine> router;
-    do {
-      router = log(new LogFilter("heroku", "router"));
-    } while (router.stream().noneMatch(l -> l.message().contains(requestId)) && System.nanoTime() < deadline);
+    List<LogLine> router = routerLinesOnce(l -> l.message().contains(requestId));
     String line = router.stream().filter(l -> l.message().contains(requestId)).findFirst().orElseThrow().format();
     assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00 heroku\\[router\\]: at=info method=GET path=\"/headers\" "
         + "host=hello\\.localhost:" + manifold.port() + " request_id=" + requestId + " fwd=\"127\\.0\\.0\\.1\" dyno=web\\.[123] "
@@ -179,12 +189,7 @@ class LocalManifoldEndToEndTest {
       r = get("/");
     }
     assertEquals(503, r.statusCode());
-    // the router's lines reach the channel in batches, a few milliseconds after the answer
-    deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    List<LogLine> router;
-    do {
-      router = log(new LogFilter("heroku", "router"));
-    } while (router.stream().noneMatch(l -> l.message().startsWith("at=info code=H80 ")) && System.nanoTime() < deadline);
+    List<LogLine> router = routerLinesOnce(l -> l.message().startsWith("at=info code=H80 "));
     assertTrue(router.stream().anyMatch(l -> l.message().startsWith("at=info code=H80 desc=\"Maintenance mode\"")), router.toString());
     client.send(api.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"maintenance\":false}")).build(), HttpResponse.BodyHandlers.ofString());
 
