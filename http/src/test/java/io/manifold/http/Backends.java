@@ -78,7 +78,11 @@ final class Backends implements AutoCloseable {
 
   /** Reads a request's head (up to the blank line); what was read. */
   static String readHead(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
+    return readHead(s.getInputStream());
+  }
+
+  /** Reads a message's head (up to the blank line, or the end of the stream); what was read. */
+  static String readHead(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     int state = 0;
     for (int b; (b = in.read()) != -1; ) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.dyno.DynoState;
 import io.manifold.testing.Processes;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +62,7 @@ class RouterResponsesTest {
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
         for (int n = 0; n < 1_000; n++) {
-          String head = readHead(in);
+          String head = Backends.readHead(in);
           if (head.isEmpty()) {
             closedByRouter.countDown(); // end of stream: the router closed its side
             return;
@@ -100,21 +99,21 @@ class RouterResponsesTest {
       InputStream in = s.getInputStream();
 
       send(out, "HEAD /head");
-      String head = readHead(in).toLowerCase(Locale.ROOT);
+      String head = Backends.readHead(in).toLowerCase(Locale.ROOT);
       assertTrue(head.startsWith("http/1.1 200 ok"), head);
       assertTrue(head.contains("content-length: 42") && head.contains("etag: \"head\""), head);
 
       send(out, "GET /204");
-      String noContent = readHead(in).toLowerCase(Locale.ROOT);
+      String noContent = Backends.readHead(in).toLowerCase(Locale.ROOT);
       assertTrue(noContent.startsWith("http/1.1 204") && noContent.contains("x-kind: none"), noContent);
 
       send(out, "GET /304");
-      String notModified = readHead(in).toLowerCase(Locale.ROOT);
+      String notModified = Backends.readHead(in).toLowerCase(Locale.ROOT);
       assertTrue(notModified.startsWith("http/1.1 304") && notModified.contains("etag: \"v1\""), notModified);
 
       // no stray body bytes on either connection: the next answer is exactly the next response
       send(out, "GET /after");
-      String after = readHead(in).toLowerCase(Locale.ROOT);
+      String after = Backends.readHead(in).toLowerCase(Locale.ROOT);
       assertTrue(after.startsWith("http/1.1 200") && after.contains("content-length: 5"), after);
       assertEquals("after", new String(in.readNBytes(5), StandardCharsets.ISO_8859_1));
     }
@@ -147,7 +146,7 @@ class RouterResponsesTest {
     h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
       connections.incrementAndGet();
       try (socket) {
-        readHead(socket.getInputStream());
+        Backends.readHead(socket);
         socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         Processes.sleep(100);
@@ -167,17 +166,4 @@ class RouterResponsesTest {
     out.flush();
   }
 
-  /** A message head up to its blank line (CRLFs kept), or "" at the end of the stream. */
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    int state = 0;
-    for (int c; (c = in.read()) != -1; ) {
-      b.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-      if (state == 4) {
-        break;
-      }
-    }
-    return b.toString(StandardCharsets.ISO_8859_1);
-  }
 }
