@@ -93,6 +93,10 @@ public final class OpenLoop {
         throw new IllegalArgumentException("usage: --url URL[,URL...] [--host H] [--rate N] [--connections N (1-10000)]"
             + " [--warmup S] [--duration S (at most 3600)] [--drain S] [--max-queue N]");
       }
+      if (connections < urls.size()) {
+        throw new IllegalArgumentException("--connections " + connections + " is fewer than the " + urls.size()
+            + " URLs of --url: some would get no load");
+      }
       return new Args(urls, host, rate, connections, warmup, duration, drain, maxQueue);
     }
 
