@@ -238,8 +238,15 @@ final class DynoCall {
       return response.withHeaders(headers);
     }
     if (ex.request.method().equals(HttpMethods.HEAD) || status == 204 || status == 304) {
-      // no body follows: the client's server never reads one
-      discard(response, c, route);
+      // no body follows: the client's server never reads one. The router's own wire read none
+      // either, so its connection is free now, before the client has the answer and may ask again;
+      // Pekko's client (an upgrade the dyno declined) gets its empty body read first
+      if (c instanceof DynoConnections.Lease) {
+        c.release();
+        route.finished();
+      } else {
+        discard(response, c, route);
+      }
       p.outcomes.served(ex, null, null, status, 0);
       return response.withHeaders(headers).withEntity(entity.getContentLengthOption().isPresent()
           ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), Source.empty())

@@ -9,38 +9,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.headers.Host;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
-import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.TLSPlacebo;
 import org.apache.pekko.util.ByteString;
 
 /**
  * This router's keep-alive connections to one dyno, as Heroku's Router 2.0 keeps them. A
  * connection carries one request at a time and goes back to the idle ones once its response has
  * been read to the end; a connection that stays unused for {@code dyno-keep-alive} (90 s) is
- * closed by Pekko's idle time-out. A request holds a connection only while it holds a slot on the
+ * closed by its socket's idle time-out. A request holds a connection only while it holds a slot on the
  * dyno (and gives the connection back before the slot), so there are never more connections than
  * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
  *
- * <p>Each connection is one stream of its own: a queue of requests into Pekko's client connection
- * flow over the router's own TCP ({@link SocketStage}), responses out into the request's future.
+ * <p>Each connection is one stream of its own: a queue of requests into the router's own HTTP/1.1
+ * for dynos ({@link DynoWire}) over the router's own TCP ({@link SocketStage}), responses out into
+ * the request's future.
  * It runs on one of the router's threads ({@link RouterThreads}), and a request takes an idle
  * connection of its own thread first, so that it stays on that thread. This is Pekko's host connection pool without the
  * pool's own stream in the middle, which cost every request two more actor hops (into the pool
@@ -55,13 +48,14 @@ final class DynoConnections {
     }
   }
 
-  private final BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> http;
+  private final String host;
   private final InetSocketAddress address;
   private final java.time.Duration connectTimeout;
   private final java.time.Duration keepAlive;
   private final RouterThreads threads;
   private final int maxStatusLine;
-  /** An idle connection is used again only this soon after its last request, well before Pekko's idle time-out closes it. */
+  private final int maxHeaderLine;
+  /** An idle connection is used again only this soon after its last request, well before its idle time-out closes it. */
   private final long reuseWithinNanos;
   private final Materializer materializer;
   private final int max;
@@ -71,19 +65,12 @@ final class DynoConnections {
   private volatile boolean closed;
 
   /**
-   * @param settings Pekko's client settings (parser limits, no User-Agent of the router's own)
    * @param s the router's settings: the connect time-out, the keep-alive (an idle connection
-   *     closes after it), Heroku's status line limit (longer lines are left to Pekko's parser, H25)
+   *     closes after it), Heroku's limits on a response's status line and header lines (H25)
    */
   @SuppressWarnings("unchecked")
-  DynoConnections(ActorSystem<?> system, Endpoint endpoint, ClientConnectionSettings settings, RouterSettings s,
-      LoggingAdapter log, Materializer materializer, RouterThreads threads) {
-    // Pekko's connectionTo(..).http() taken apart, so that the router sees the bytes before the
-    // parser does (StatusLineCheck). TLSPlacebo's inbound SessionBytes are SslTlsInbound.
-    BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed> plain =
-        (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>)
-            TLSPlacebo.getInstance();
-    this.http = Http.get(system).clientLayer(Host.create(endpoint.host(), endpoint.port()), settings, log).atop(plain);
+  DynoConnections(Endpoint endpoint, RouterSettings s, Materializer materializer, RouterThreads threads) {
+    this.host = endpoint.host() + ":" + endpoint.port();
     this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
     this.connectTimeout = s.connectTimeout();
     this.keepAlive = s.dynoKeepAlive();
@@ -93,6 +80,7 @@ final class DynoConnections {
       idle[i] = new ConcurrentLinkedDeque<>();
     }
     this.maxStatusLine = s.maxResponseStatusLine();
+    this.maxHeaderLine = s.maxResponseHeader();
     long keepAliveNanos = keepAlive.toNanos();
     this.reuseWithinNanos = keepAliveNanos - Math.min(1_000_000_000L, keepAliveNanos / 4);
     this.materializer = materializer;
@@ -102,7 +90,7 @@ final class DynoConnections {
   /**
    * Sends {@code request} on an idle connection, or on a new one. The lease's
    * {@link Lease#response()} completes with the response head, or fails (connection refused or
-   * timed out, closed without a response, a response Pekko cannot parse, or more connections than
+   * timed out, closed without a response, a response Heroku's router refuses, or more connections than
    * {@code max}). The lease must end with {@link Lease#release()} once the response has been read
    * to its end, or with {@link Lease#abort()}.
    */
@@ -206,8 +194,9 @@ final class DynoConnections {
   /** One keep-alive connection to the dyno. */
   private final class Connection {
     private final BoundedSourceQueue<HttpRequest> requests;
-    private final StatusLineCheck statusLine = new StatusLineCheck(maxStatusLine);
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Its wire said the connection closes after the response now on it: it is not used again. */
+    private volatile boolean closing;
     /** Why it ended, once it has. */
     private volatile Throwable failure;
     /** {@link System#nanoTime()} when it last went idle. */
@@ -223,7 +212,7 @@ final class DynoConnections {
       Flow<ByteString, ByteString, NotUsed> tcp =
           Flow.fromGraph(SocketStage.outgoing(threads.loop(thread), address, connectTimeout, keepAlive));
       Pair<BoundedSourceQueue<HttpRequest>, CompletionStage<Done>> run = Source.<HttpRequest>queue(1)
-          .via(http.join(tcp.via(statusLine)))
+          .via(BidiFlow.fromGraph(new DynoWire(host, maxStatusLine, maxHeaderLine, () -> closing = true)).join(tcp))
           .toMat(Sink.foreach(this::answered), Keep.both())
           .withAttributes(threads.dispatcher(thread))
           .run(materializer);
@@ -235,7 +224,6 @@ final class DynoConnections {
     Lease offer(HttpRequest request) {
       Lease lease = new Lease(this, new CompletableFuture<>());
       current = lease;
-      statusLine.expectResponse();
       if (ended.get() || requests.offer(request) != QueueOfferResult.enqueued()) {
         return null;
       }
@@ -254,7 +242,7 @@ final class DynoConnections {
     }
 
     void release() {
-      if (ended.get() || closed) {
+      if (ended.get() || closing || closed) {
         close();
       } else {
         idleSince = System.nanoTime();
@@ -264,13 +252,21 @@ final class DynoConnections {
 
     void abort() {
       if (!ended.get()) {
-        requests.fail(new ClosedWithoutResponse(null));
+        try {
+          requests.fail(new ClosedWithoutResponse(null));
+        } catch (IllegalStateException over) {
+          // the stream ended a moment ago (its wire closed the connection): nothing left to close
+        }
       }
     }
 
     void close() {
       if (!ended.get()) {
-        requests.complete();
+        try {
+          requests.complete();
+        } catch (IllegalStateException over) {
+          // as in abort(): its wire closed the connection after the response, before ended() was told
+        }
       }
     }
 

@@ -8,9 +8,10 @@ import org.apache.pekko.http.scaladsl.model.IllegalResponseException;
 import org.apache.pekko.stream.BufferOverflowException;
 
 /**
- * What a failed exchange with a dyno means in Heroku's words. Pekko HTTP's client reports a
- * connection that could not be made, a response it could not parse and a connection that closed
- * early as exceptions; their types and texts say which.
+ * What a failed exchange with a dyno means in Heroku's words. The router's connections to dynos
+ * ({@link DynoWire} on {@link SocketStage}) and Pekko HTTP's client (for upgrades) report a
+ * connection that could not be made, a response refused and a connection that closed early as
+ * exceptions; their types and texts say which.
  */
 final class Failures {
   /** The H-code and, for H17 and H25, Heroku's {@code cause=}. */
@@ -31,6 +32,9 @@ final class Failures {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     String text = String.valueOf(t.getMessage()) + (t.getCause() == null ? "" : " " + t.getCause());
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof DynoWire.BadResponse bad) {
+        return new Cause(bad.code, bad.cause);
+      }
       if (c instanceof StatusLineCheck.MissingReasonPhrase) {
         return new Cause(HCode.H17, null);
       }

@@ -131,8 +131,7 @@ final class Proxy {
   DynoConnections connections(Route route) {
     DynoConnections c = connections.get(route);
     if (c == null) {
-      c = connections.computeIfAbsent(route, r -> new DynoConnections(system, r.endpoint(), dynoClient, settings,
-          clientLog, materializer, threads));
+      c = connections.computeIfAbsent(route, r -> new DynoConnections(r.endpoint(), settings, materializer, threads));
       if (route.retired()) {
         // it left the table while we looked; the table watch may already have passed it
         connections.remove(route, c);

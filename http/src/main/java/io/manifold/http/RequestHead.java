@@ -1,0 +1,124 @@
+package io.manifold.http;
+
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A request's head as {@link DynoWire} sends it to a dyno: the request line in origin form, the
+ * request's headers in their order, and the framing of its body, as Pekko HTTP's client renders
+ * them (a {@code Content-Length} only where the method takes a body, {@code Transfer-Encoding:
+ * chunked} for a body of unknown length; a {@code Host} of the dyno's own for a request that came
+ * without one). A header value outside ASCII is written in UTF-8, the encoding Pekko's server read
+ * it in, so that the dyno gets the bytes the client sent.
+ */
+final class RequestHead {
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private RequestHead() {}
+
+  /** The head of {@code request}, ending with its empty line; {@code host} is the dyno's {@code host:port}. */
+  static ByteString render(HttpRequest request, String host) {
+    Bytes b = new Bytes(256);
+    HttpMethod method = request.method();
+    String target = request.getUri().toString();
+    b.ascii(method.value()).put(' ').text(target.isEmpty() ? "/" : target).put(' ').ascii(request.protocol().value()).put(CRLF);
+    boolean hostSeen = false;
+    for (HttpHeader h : request.getHeaders()) {
+      String name = h.lowercaseName();
+      switch (name) {
+        case "content-type", "content-length", "transfer-encoding" -> { } // the entity says these
+        default -> {
+          hostSeen |= name.equals("host");
+          b.text(h.name()).put(':').put(' ').text(h.value()).put(CRLF);
+        }
+      }
+    }
+    if (!hostSeen) {
+      b.ascii("Host: ").text(host).put(CRLF);
+    }
+    RequestEntity entity = request.entity();
+    if (entity.getContentType() != ContentTypes.NO_CONTENT_TYPE) {
+      b.ascii("Content-Type: ").text(entity.getContentType().value()).put(CRLF);
+    }
+    if (entity.isChunked() || entity.getContentLengthOption().isEmpty()) {
+      b.ascii("Transfer-Encoding: chunked").put(CRLF);
+    } else {
+      long length = entity.getContentLengthOption().getAsLong();
+      if (method.isEntityAccepted() && (length > 0 || method.requestEntityAcceptance()
+          == org.apache.pekko.http.scaladsl.model.RequestEntityAcceptance.Expected$.MODULE$)) {
+        b.ascii("Content-Length: ").ascii(Long.toString(length)).put(CRLF);
+      }
+    }
+    b.put(CRLF);
+    return b.done();
+  }
+
+  /** A strict entity's bytes, or null when its body streams. */
+  static ByteString strictData(RequestEntity entity) {
+    return entity.isStrict() ? ((HttpEntity.Strict) entity).getData() : null;
+  }
+
+  /** A growing byte array, handed over to a ByteString without a copy. */
+  private static final class Bytes {
+    private byte[] a;
+    private int n;
+
+    Bytes(int size) {
+      a = new byte[size];
+    }
+
+    Bytes put(int c) {
+      room(1);
+      a[n++] = (byte) c;
+      return this;
+    }
+
+    Bytes put(byte[] bytes) {
+      room(bytes.length);
+      System.arraycopy(bytes, 0, a, n, bytes.length);
+      n += bytes.length;
+      return this;
+    }
+
+    /** A string known to be ASCII. */
+    Bytes ascii(String s) {
+      int len = s.length();
+      room(len);
+      s.getBytes(0, len, a, n); // the deprecated form copies the low byte of each char, which for ASCII is the char
+      n += len;
+      return this;
+    }
+
+    /** Any string: ASCII as it is, other chars in UTF-8. */
+    Bytes text(String s) {
+      int len = s.length();
+      room(len);
+      for (int i = 0; i < len; i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          a[n++] = (byte) c;
+        } else {
+          byte[] utf8 = s.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          put(utf8);
+          return this;
+        }
+      }
+      return this;
+    }
+
+    private void room(int more) {
+      if (n + more > a.length) {
+        a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+      }
+    }
+
+    ByteString done() {
+      return ByteString.fromArrayUnsafe(a, 0, n);
+    }
+  }
+}
