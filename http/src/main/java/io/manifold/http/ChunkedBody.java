@@ -24,7 +24,7 @@ final class ChunkedBody {
   /** The body's data in {@code input}; once {@link #done}, {@link #rest} holds what came after the body. */
   ByteString decode(ByteString input) {
     ByteString data = ByteString.emptyByteString();
-    int n = input.size();
+    int n = input.length();
     int i = 0;
     while (i < n && state != State.DONE) {
       switch (state) {
@@ -77,7 +77,7 @@ final class ChunkedBody {
 
   /** Reads a size line's bytes from {@code i}; returns where it stopped. */
   private int size(ByteString input, int i) {
-    int n = input.size();
+    int n = input.length();
     while (i < n) {
       byte c = input.apply(i++);
       if (c == '\n') {

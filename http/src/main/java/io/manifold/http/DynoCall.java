@@ -31,6 +31,9 @@ final class DynoCall {
   private final Proxy p;
   private final Exchange ex;
   private final String app;
+  /** The request as a plain dyno connection sends it; null for an upgrade or a WebSocket. */
+  private final DynoRequest toDyno;
+  /** The request as Pekko's client sends it, for an upgrade or a WebSocket; null otherwise. */
   private final HttpRequest outgoing;
   private final boolean retryable;
   /** An Upgrade other than WebSocket: it goes on a connection of its own ({@link UpgradeRelay}). */
@@ -49,7 +52,8 @@ final class DynoCall {
     RequestEntity entity = ex.request.entity();
     this.retryable = entity.isStrict();
     this.upgrade = UpgradeRelay.asked(ex.request);
-    HttpRequest out = p.outgoing(ex);
+    boolean webSocket = ex.request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isPresent();
+    RequestEntity body = entity;
     if (!entity.isStrict()) {
       // the body streams from the client: watch it for H28 (stalls) and H27 (breaks off), and
       // start the 30 s for the first response byte once it has all been sent, as Heroku does
@@ -62,12 +66,17 @@ final class DynoCall {
         }
       });
       Source<org.apache.pekko.util.ByteString, ?> data = entity.getDataBytes().via(watch);
-      RequestEntity watched = entity.getContentLengthOption().isPresent()
+      body = entity.getContentLengthOption().isPresent()
           ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), data)
           : HttpEntities.createChunked(entity.getContentType(), data);
-      out = out.withEntity(watched);
     }
-    this.outgoing = out;
+    if (upgrade || webSocket) {
+      this.outgoing = p.outgoing(ex).withEntity(body);
+      this.toDyno = null;
+    } else {
+      this.outgoing = null;
+      this.toDyno = p.toDyno(ex, body);
+    }
   }
 
   private static final int H12_UNARMED = 0;
@@ -103,12 +112,12 @@ final class DynoCall {
     tried.add(route);
     ex.dyno = route.dyno().toString();
     ex.sentNanos = System.nanoTime();
-    if (ex.request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isPresent()) {
+    if (toDyno == null && !upgrade) {
       Endpoint e = route.endpoint();
       WebSocketRelay.start(p, ex, route, this, outgoing.withUri(outgoing.getUri().scheme("http").host(e.host()).port(e.port())));
       return;
     }
-    DynoLease lease = upgrade ? UpgradeRelay.send(p, route.endpoint(), outgoing) : p.connections(route).send(outgoing);
+    DynoLease lease = upgrade ? UpgradeRelay.send(p, route.endpoint(), outgoing) : p.connections(route).send(toDyno);
     this.lease = lease;
     lease.response().whenCompleteAsync((response, failure) -> answered(route, lease, response, failure),
         SameThread.INSTANCE);

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -48,7 +47,6 @@ final class DynoConnections {
     }
   }
 
-  private final String host;
   private final InetSocketAddress address;
   private final java.time.Duration connectTimeout;
   private final java.time.Duration keepAlive;
@@ -70,7 +68,6 @@ final class DynoConnections {
    */
   @SuppressWarnings("unchecked")
   DynoConnections(Endpoint endpoint, RouterSettings s, Materializer materializer, RouterThreads threads) {
-    this.host = endpoint.host() + ":" + endpoint.port();
     this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
     this.connectTimeout = s.connectTimeout();
     this.keepAlive = s.dynoKeepAlive();
@@ -94,7 +91,7 @@ final class DynoConnections {
    * {@code max}). The lease must end with {@link Lease#release()} once the response has been read
    * to its end, or with {@link Lease#abort()}.
    */
-  Lease send(HttpRequest request) {
+  Lease send(DynoRequest request) {
     // an idle connection may have been closed by the dyno a moment ago: the request was not
     // taken, so another connection may carry it; one about to reach its idle time-out is not
     // used, lest it close under the request (at most every idle connection once, and a few more)
@@ -122,7 +119,7 @@ final class DynoConnections {
     return lease != null ? lease : new Lease(null, CompletableFuture.failedFuture(fresh.why()));
   }
 
-  private Lease reuse(ConcurrentLinkedDeque<Connection> from, HttpRequest request) {
+  private Lease reuse(ConcurrentLinkedDeque<Connection> from, DynoRequest request) {
     long now = System.nanoTime();
     for (int tries = 0; tries < max + 4; tries++) {
       Connection c = from.pollFirst();
@@ -193,7 +190,7 @@ final class DynoConnections {
 
   /** One keep-alive connection to the dyno. */
   private final class Connection {
-    private final BoundedSourceQueue<HttpRequest> requests;
+    private final BoundedSourceQueue<DynoRequest> requests;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Its wire said the connection closes after the response now on it: it is not used again. */
     private volatile boolean closing;
@@ -211,8 +208,8 @@ final class DynoConnections {
       this.thread = thread;
       Flow<ByteString, ByteString, NotUsed> tcp =
           Flow.fromGraph(SocketStage.outgoing(threads.loop(thread), address, connectTimeout, keepAlive));
-      Pair<BoundedSourceQueue<HttpRequest>, CompletionStage<Done>> run = Source.<HttpRequest>queue(1)
-          .via(BidiFlow.fromGraph(new DynoWire(host, maxStatusLine, maxHeaderLine, () -> closing = true)).join(tcp))
+      Pair<BoundedSourceQueue<DynoRequest>, CompletionStage<Done>> run = Source.<DynoRequest>queue(1)
+          .via(BidiFlow.fromGraph(new DynoWire(maxStatusLine, maxHeaderLine, () -> closing = true)).join(tcp))
           .toMat(Sink.foreach(this::answered), Keep.both())
           .withAttributes(threads.dispatcher(thread))
           .run(materializer);
@@ -221,7 +218,7 @@ final class DynoConnections {
     }
 
     /** The request's lease; null when the connection had ended, so that the request was not sent on it. */
-    Lease offer(HttpRequest request) {
+    Lease offer(DynoRequest request) {
       Lease lease = new Lease(this, new CompletableFuture<>());
       current = lease;
       if (ended.get() || requests.offer(request) != QueueOfferResult.enqueued()) {

@@ -6,9 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpProtocols;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
@@ -28,7 +27,7 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * The HTTP/1.1 of one keep-alive connection to a dyno, in place of Pekko HTTP's client layer:
- * requests in, their bytes out to the dyno's socket; the dyno's bytes in, responses out. The
+ * requests in (their heads rendered already, {@link DynoRequest}), their bytes out to the dyno's socket; the dyno's bytes in, responses out. The
  * connection carries one request at a time (so there is no pipelining to keep in order), and a
  * proxy reads little of a response: its status line, the headers that frame its body, and the
  * rest raw. Pekko's client layer did the same work at about three times the cost per request
@@ -46,7 +45,7 @@ import org.apache.pekko.util.ByteString;
  * request's body was not all sent), so that the connection is not given to the next request in
  * the moment before it closes.
  */
-final class DynoWire extends GraphStage<BidiShape<HttpRequest, ByteString, ByteString, HttpResponse>> {
+final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteString, HttpResponse>> {
 
   /** A response head Heroku's router refuses: its H-code and {@code cause=}. */
   static final class BadResponse extends IllegalStateException {
@@ -72,30 +71,27 @@ final class DynoWire extends GraphStage<BidiShape<HttpRequest, ByteString, ByteS
   private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
   private static final int MAX_CONTENT_TYPES = 64;
 
-  private final Inlet<HttpRequest> requestIn = Inlet.create("DynoWire.requests");
+  private final Inlet<DynoRequest> requestIn = Inlet.create("DynoWire.requests");
   private final Outlet<ByteString> bytesOut = Outlet.create("DynoWire.toDyno");
   private final Inlet<ByteString> bytesIn = Inlet.create("DynoWire.fromDyno");
   private final Outlet<HttpResponse> responseOut = Outlet.create("DynoWire.responses");
-  private final BidiShape<HttpRequest, ByteString, ByteString, HttpResponse> shape =
+  private final BidiShape<DynoRequest, ByteString, ByteString, HttpResponse> shape =
       BidiShape.of(requestIn, bytesOut, bytesIn, responseOut);
-  private final String host;
   private final int maxStatusLine;
   private final int maxHeaderLine;
   private final Runnable closing;
 
   /**
-   * @param host the dyno's {@code host:port}, the {@code Host} of a request that came without one
    * @param closing told, before the response is handed on, that the connection closes after it
    */
-  DynoWire(String host, int maxStatusLine, int maxHeaderLine, Runnable closing) {
-    this.host = host;
+  DynoWire(int maxStatusLine, int maxHeaderLine, Runnable closing) {
     this.maxStatusLine = maxStatusLine;
     this.maxHeaderLine = maxHeaderLine;
     this.closing = closing;
   }
 
   @Override
-  public BidiShape<HttpRequest, ByteString, ByteString, HttpResponse> shape() {
+  public BidiShape<DynoRequest, ByteString, ByteString, HttpResponse> shape() {
     return shape;
   }
 
@@ -196,18 +192,17 @@ final class DynoWire extends GraphStage<BidiShape<HttpRequest, ByteString, ByteS
       pull(bytesIn); // also while idle, to see the dyno close the connection
     }
 
-    private void send(HttpRequest request) {
+    private void send(DynoRequest request) {
       awaiting = true;
-      headRequest = request.method().equals(HttpMethods.HEAD);
-      requestCloses = request.protocol().equals(HttpProtocols.HTTP_1_0);
+      headRequest = request.headMethod();
+      requestCloses = request.http10();
       RequestEntity entity = request.entity();
-      ByteString head = RequestHead.render(request, host);
-      ByteString data = RequestHead.strictData(entity);
-      if (data != null) {
-        emit(bytesOut, data.isEmpty() ? head : head.concat(data));
+      if (entity.isStrict()) {
+        ByteString data = ((HttpEntity.Strict) entity).getData();
+        emit(bytesOut, data.isEmpty() ? request.head() : request.head().concat(data));
       } else {
         boolean chunked = entity.isChunked() || entity.getContentLengthOption().isEmpty();
-        emit(bytesOut, head, () -> sendBody(entity.getDataBytes(), chunked));
+        emit(bytesOut, request.head(), () -> sendBody(entity.getDataBytes(), chunked));
       }
     }
 
@@ -224,7 +219,7 @@ final class DynoWire extends GraphStage<BidiShape<HttpRequest, ByteString, ByteS
             return;
           }
           ByteString framed = chunked
-              ? ByteString.fromString(Integer.toHexString(piece.size()) + "\r\n").concat(piece).concat(ByteString.fromString("\r\n"))
+              ? ByteString.fromString(Integer.toHexString(piece.length()) + "\r\n").concat(piece).concat(ByteString.fromString("\r\n"))
               : piece;
           emit(bytesOut, framed, () -> {
             if (!in.isClosed()) {
@@ -316,7 +311,7 @@ final class DynoWire extends GraphStage<BidiShape<HttpRequest, ByteString, ByteS
       } else if (head.chunked()) {
         chunks = new ChunkedBody();
         entity = HttpEntities.createChunked(type, openBody());
-      } else if (head.contentLength() >= 0 && buffered.size() >= head.contentLength()) {
+      } else if (head.contentLength() >= 0 && buffered.length() >= head.contentLength()) {
         int length = (int) head.contentLength();
         entity = HttpEntities.create(type, buffered.take(length));
         buffered = buffered.drop(length);
@@ -385,7 +380,7 @@ final class DynoWire extends GraphStage<BidiShape<HttpRequest, ByteString, ByteS
         buffered = chunks.rest();
         done = chunks.done();
       } else if (bodyLeft >= 0) {
-        int take = (int) Math.min(bodyLeft, buffered.size());
+        int take = (int) Math.min(bodyLeft, buffered.length());
         data = buffered.take(take);
         buffered = buffered.drop(take);
         bodyLeft -= take;

@@ -243,7 +243,19 @@ final class Proxy {
     return null;
   }
 
-  /** The request as the dyno gets it: Heroku's headers in, hop-by-hop headers out, its target in origin form. */
+  /** The request as a plain dyno connection sends it ({@link RequestHead#proxied}), with {@code body}. */
+  DynoRequest toDyno(Exchange ex, org.apache.pekko.http.javadsl.model.RequestEntity body) {
+    HttpRequest in = ex.request;
+    return new DynoRequest(RequestHead.proxied(ex, body, port, settings.via()), body,
+        in.method().equals(org.apache.pekko.http.javadsl.model.HttpMethods.HEAD),
+        in.protocol().equals(org.apache.pekko.http.javadsl.model.HttpProtocols.HTTP_1_0));
+  }
+
+  /**
+   * The request as Pekko's client sends it to the dyno, for an upgrade or a WebSocket: Heroku's
+   * headers in, hop-by-hop headers out (but those that ask for the upgrade), its target in origin
+   * form.
+   */
   HttpRequest outgoing(Exchange ex) {
     HttpRequest in = ex.request;
     List<HttpHeader> headers = new ArrayList<>(16);

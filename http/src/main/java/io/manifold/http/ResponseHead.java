@@ -66,7 +66,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
      */
     int feed(ByteString chunk) {
       int base = filled;
-      int n = chunk.size();
+      int n = chunk.length();
       if (filled + n > buf.length) {
         byte[] bigger = new byte[Math.max(buf.length * 2, filled + n)];
         System.arraycopy(buf, 0, bigger, 0, filled);
@@ -192,9 +192,17 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       return c >= '0' && c <= '9';
     }
 
-    /** RFC 9110 5.6.2's tchar. */
+    /** RFC 9110 5.6.2's tchar, by byte. */
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+      for (char c = '!'; c < 127; c++) {
+        TOKEN[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+      }
+    }
+
     private static boolean tokenChar(byte c) {
-      return c > ' ' && c < 127 && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+      return c > 0 && TOKEN[c];
     }
   }
 
@@ -238,9 +246,13 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
         chunked = value.substring(comma + 1).trim().equalsIgnoreCase("chunked");
       } else {
         if (name.equalsIgnoreCase("connection")) {
-          for (String token : value.split(",")) {
-            close |= token.trim().equalsIgnoreCase("close");
-            keepAlive |= token.trim().equalsIgnoreCase("keep-alive");
+          for (int from = 0; from <= value.length(); ) {
+            int comma = value.indexOf(',', from);
+            int to = comma < 0 ? value.length() : comma;
+            String token = value.substring(from, to).trim();
+            close |= token.equalsIgnoreCase("close");
+            keepAlive |= token.equalsIgnoreCase("keep-alive");
+            from = to + 1;
           }
         }
         headers.add(RawHeader.create(name, value));
