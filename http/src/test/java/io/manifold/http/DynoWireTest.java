@@ -301,4 +301,33 @@ class DynoWireTest {
     assertEquals("abcdefg", dechunk(chunked), request);
     assertTrue(h.line().contains(" status=200 "));
   }
+
+  @Test
+  void aDynoThatAnswersBeforeTheBodyIsAllSentIsRelayedAndItsConnectionNotUsedAgain() throws Exception {
+    h.front(s -> s);
+    h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
+      connections.incrementAndGet();
+      try (socket) {
+        requests.add(Backends.readHead(socket));
+        socket.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 3\r\n\r\nbig"
+            .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        socket.getInputStream().readNBytes(1_000); // a little of the body, then the dyno hangs up
+      } catch (IOException reset) {
+        // the router hung up first
+      }
+    }));
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      OutputStream out = s.getOutputStream();
+      send(out, "POST /upload HTTP/1.1\r\nHost: shop.localhost\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1_000));
+      String answer = Backends.readHead(s.getInputStream());
+      assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+    }
+    String line = h.line();
+    assertTrue(line.contains(" status=413 "), line);
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the slot given back");
+    assertEquals(413, h.get("/after").statusCode(), "the next request is answered, on a new connection");
+    assertEquals(2, connections.get(), "the first connection was not given the next request");
+  }
 }
