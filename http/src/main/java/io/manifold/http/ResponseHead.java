@@ -137,6 +137,9 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
         pos = nl + 1;
       }
       filled = scanned = lineStart = lines = 0;
+      if (buf.length > 64 * 1024) {
+        buf = new byte[512]; // one large head does not keep its buffer for the connection's life
+      }
       return b.build();
     }
 
@@ -151,7 +154,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       if (len == 12) {
         throw new StatusLineCheck.MissingReasonPhrase(text(from, to));
       }
-      if (buf[from + 12] != ' ' || status < 100) {
+      if (buf[from + 12] != ' ' || status < 100 || status > 599) {
         throw new DynoWire.BadResponse(HCode.H17, null, "a malformed status line: " + text(from, Math.min(to, from + 40)));
       }
       return new Builder(status, text(from + 13, to), buf[from + 7] == '0');

@@ -101,6 +101,8 @@ class ResponseHeadTest {
   void malformedHeadsAreH17AndABadContentLengthH25() {
     assertEquals(HCode.H17, malformed("HTTP/1.1 OK-ish\r\n\r\n").code);
     assertEquals(HCode.H17, malformed("HTTP/2 200 OK\r\n\r\n").code);
+    assertEquals(HCode.H17, malformed("HTTP/1.1 600 Beyond\r\n\r\n").code);
+    assertEquals(HCode.H17, malformed("HTTP/1.1 099 Below\r\n\r\n").code);
     assertEquals(HCode.H17, malformed("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n").code);
     assertEquals(HCode.H17, malformed("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n").code);
     assertEquals(HCode.H17, malformed("HTTP/1.1 200 OK\r\n folded before any header\r\n\r\n").code);
