@@ -77,7 +77,7 @@ final class Proxy {
     this.clientLog = system.classicSystem().log();
     this.metrics = metrics;
     this.threads = threads;
-    this.routerLogs = new RouterLogs(scheduler, executor);
+    this.routerLogs = new RouterLogs(scheduler, executor, app -> table.routes(app) != null);
     this.outcomes = new Outcomes(metrics, routerLogs);
     this.timeouts = new RequestTimeouts(scheduler, executor, settings.requestTimeout());
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());

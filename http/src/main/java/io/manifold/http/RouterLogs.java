@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
@@ -32,7 +33,10 @@ import scala.concurrent.ExecutionContextExecutor;
  * channel may live on another node and a message over the frame is dropped whole. An app holds at
  * most {@link #MAX_WAITING} lines waiting for their batch (the rate of requests times the delay,
  * unless the scheduler stalls); past that a line is dropped, counted and reported in the node's
- * log at most every ten seconds, as Logplex drops what it cannot deliver.
+ * log at most every ten seconds, as Logplex drops what it cannot deliver. A batch is kept per app
+ * while the app is in the routing table ({@code live}): the batch of an app that is gone goes once
+ * it has sent its lines, also when a request that was still in flight when the app went wrote a
+ * line after {@link #forget}.
  */
 final class RouterLogs {
   private static final Logger LOG = LoggerFactory.getLogger(RouterLogs.class);
@@ -44,17 +48,25 @@ final class RouterLogs {
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
   private final Map<String, Batch> apps = new ConcurrentHashMap<>();
+  private final Predicate<String> live;
 
-  RouterLogs(Scheduler scheduler, ExecutionContextExecutor executor) {
+  /** @param live whether an app is still in the routing table (its batch is kept while it is) */
+  RouterLogs(Scheduler scheduler, ExecutionContextExecutor executor, Predicate<String> live) {
     this.scheduler = scheduler;
     this.executor = executor;
+    this.live = live;
+  }
+
+  /** How many apps have a batch now (for the tests of the bound). */
+  int batches() {
+    return apps.size();
   }
 
   /** Sends {@code line} to {@code app}'s channel {@code to}, with the next batch. */
   void publish(String app, RecipientRef<LogChannel.Command> to, LogLine line) {
     Batch b = apps.get(app);
     if (b == null) {
-      b = apps.computeIfAbsent(app, a -> new Batch());
+      b = apps.computeIfAbsent(app, Batch::new);
     }
     b.add(to, line);
   }
@@ -68,6 +80,7 @@ final class RouterLogs {
   }
 
   private final class Batch implements Runnable {
+    private final String app;
     private final ConcurrentLinkedQueue<LogLine> lines = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
@@ -76,6 +89,10 @@ final class RouterLogs {
     private final AtomicBoolean due = new AtomicBoolean();
     /** The channel, as the latest line named it (an app's channel can move between snapshots). */
     private volatile RecipientRef<LogChannel.Command> to;
+
+    Batch(String app) {
+      this.app = app;
+    }
 
     void add(RecipientRef<LogChannel.Command> channel, LogLine line) {
       if (to != channel) {
@@ -117,6 +134,9 @@ final class RouterLogs {
         due.set(false);
         // a line added between the last poll and the reset found the flag set and left it to us
         if (lines.isEmpty() || !due.compareAndSet(false, true)) {
+          if (!live.test(app)) {
+            apps.remove(app, this); // a line that still comes makes a batch of its own, which goes too
+          }
           return;
         }
       }
@@ -126,7 +146,8 @@ final class RouterLogs {
       long now = System.nanoTime();
       if (dropped.get() > 0 && now - droppedReportedAt > 10_000_000_000L) {
         droppedReportedAt = now;
-        LOG.warn("{} router lines dropped: more than {} of one app were waiting for their batch", dropped.getAndSet(0), MAX_WAITING);
+        LOG.warn("{} router lines of app {} dropped: more than {} were waiting for their batch", dropped.getAndSet(0), app,
+            MAX_WAITING);
       }
     }
 

@@ -21,7 +21,13 @@ class RouterLogsTest {
   private final ActorTestKit kit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
   private final ManualTime time = ManualTime.get(kit.system());
   private final TestProbe<LogChannel.Command> channel = kit.createTestProbe();
-  private final RouterLogs logs = new RouterLogs(kit.system().scheduler(), kit.system().executionContext());
+  /** The apps in the routing table, as the router's logs see it. */
+  private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final RouterLogs logs = new RouterLogs(kit.system().scheduler(), kit.system().executionContext(), live::contains);
+
+  {
+    live.add("shop");
+  }
 
   @AfterEach
   void stop() {
@@ -52,6 +58,29 @@ class RouterLogsTest {
     List<LogLine> got = receiveAll(RouterLogs.MAX_WAITING);
     assertEquals((RouterLogs.MAX_WAITING - 1) + " ", got.get(got.size() - 1).message().substring(0, String.valueOf(RouterLogs.MAX_WAITING - 1).length() + 1));
     time.expectNoMessageFor(Duration.ofSeconds(1), channel); // no later batch brings a dropped line
+  }
+
+  @Test
+  void aLineOfAnAppThatIsGoneStillArrivesAndLeavesNoBatchBehind() {
+    logs.publish("shop", channel.ref(), line(1, 10));
+    live.remove("shop");
+    logs.forget("shop");
+    time.timePasses(Duration.ofMillis(50)); // its flush was due already
+    assertEquals("1 ", receiveAll(1).get(0).message().substring(0, 2), "the batch went out when its app went");
+    assertEquals(0, logs.batches());
+
+    // a request that was in flight when the app went writes its line afterwards
+    logs.publish("shop", channel.ref(), line(2, 10));
+    assertEquals(1, logs.batches());
+    time.timePasses(Duration.ofMillis(50));
+    assertEquals("2 ", receiveAll(1).get(0).message().substring(0, 2), "the late line arrives");
+    assertEquals(0, logs.batches(), "and its batch is not kept for an app that is gone");
+
+    live.add("shop");
+    logs.publish("shop", channel.ref(), line(3, 10));
+    time.timePasses(Duration.ofMillis(50));
+    receiveAll(1);
+    assertEquals(1, logs.batches(), "an app in the table keeps its batch");
   }
 
   /** Receives messages until {@code count} lines came; each message within the batch bounds. */
