@@ -22,7 +22,6 @@ import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.TLSProtocol.SslTlsInbound;
 import org.apache.pekko.stream.TLSProtocol.SslTlsOutbound;
 import org.apache.pekko.stream.javadsl.BidiFlow;
@@ -35,7 +34,8 @@ import scala.runtime.BoxedUnit;
 /**
  * A router node's HTTP front: binds the {@link Proxy} on the router's host and port, with Pekko
  * HTTP set up as a proxy needs it (see {@link #serverConfig} and {@link #clientConfig}). Each
- * client connection gets a flow of its own, which tells its request when the client leaves.
+ * client connection's requests go through a {@link ClientRequests}, which tells a request when its
+ * client leaves.
  */
 public final class RouterFront {
   private RouterFront() {}
@@ -58,25 +58,7 @@ public final class RouterFront {
     ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
     RouterThreads threads = new RouterThreads(system, settings.threads());
     Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics, threads);
-    Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.<HttpRequest, HttpResponse, NotUsed>fromMaterializer((mat, attributes) -> {
-      ClientConnection connection = new ClientConnection();
-      proxy.timeouts.opened(connection);
-      return Flow.of(HttpRequest.class)
-          .watchTermination((notUsed, done) -> {
-            done.whenCompleteAsync((d, failure) -> connection.requestsEnded(), SameThread.INSTANCE);
-            return NotUsed.getInstance();
-          })
-          // read ahead by one request, so that a client's close is seen while its request waits
-          .buffer(1, OverflowStrategy.backpressure())
-          .mapAsync(1, request -> proxy.handle(request, connection))
-          .watchTermination((notUsed, done) -> {
-            done.whenCompleteAsync((d, failure) -> {
-              proxy.timeouts.closed(connection);
-              connection.closed();
-            }, SameThread.INSTANCE);
-            return NotUsed.getInstance();
-          });
-    }).mapMaterializedValue(m -> NotUsed.getInstance());
+    Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.fromGraph(new ClientRequests(proxy));
     return serve(system, settings, server, threads, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
         .thenApply(binding -> {
           proxy.boundTo(binding.localAddress().getPort());
