@@ -15,7 +15,9 @@ import org.apache.pekko.util.ByteString;
  * Heroku's rule for a dyno's status line (HEROKU.md section 1.5): a three-digit code and then a
  * reason phrase, {@code HTTP/1.1 200 OK}; {@code HTTP/1.1 200} alone is a poorly formatted
  * response, H17. Pekko's parser accepts the short form and its model cannot tell the two apart, so
- * this stage looks at the bytes a dyno connection receives, before the parser does. A connection
+ * on a connection that Pekko's client reads (an upgrade, {@link UpgradeRelay}) this stage looks at
+ * the bytes before the parser does; the router's own keep-alive connections read the status line
+ * themselves ({@link ResponseHead}) and refuse it with the same {@link MissingReasonPhrase}. A connection
  * carries one request at a time and reads each response to its end, so the first bytes after a
  * request went out ({@link #expectResponse}) begin its response.
  *
