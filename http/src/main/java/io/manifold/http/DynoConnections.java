@@ -7,19 +7,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
-import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -30,9 +23,9 @@ import org.apache.pekko.util.ByteString;
  * dyno (and gives the connection back before the slot), so there are never more connections than
  * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
  *
- * <p>Each connection is one stream of its own: a queue of requests into the router's own HTTP/1.1
- * for dynos ({@link DynoWire}) over the router's own TCP ({@link SocketStage}), responses out into
- * the request's future.
+ * <p>Each connection is one stream of its own: the router's own HTTP/1.1 for dynos
+ * ({@link DynoWire}) on the router's own TCP ({@link SocketStage}); a request goes in as a message
+ * to the wire, its response comes out into the request's future.
  * It runs on one of the router's threads ({@link RouterThreads}), and a request takes an idle
  * connection of its own thread first, so that it stays on that thread. This is Pekko's host connection pool without the
  * pool's own stream in the middle, which cost every request two more actor hops (into the pool
@@ -189,8 +182,8 @@ final class DynoConnections {
   }
 
   /** One keep-alive connection to the dyno. */
-  private final class Connection {
-    private final BoundedSourceQueue<DynoRequest> requests;
+  private final class Connection implements DynoWire.Listener {
+    private final DynoWire.Requests requests;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Its wire said the connection closes after the response now on it: it is not used again. */
     private volatile boolean closing;
@@ -208,22 +201,19 @@ final class DynoConnections {
       this.thread = thread;
       Flow<ByteString, ByteString, NotUsed> tcp =
           Flow.fromGraph(SocketStage.outgoing(threads.loop(thread), address, connectTimeout, keepAlive));
-      Pair<BoundedSourceQueue<DynoRequest>, CompletionStage<Done>> run = Source.<DynoRequest>queue(1)
-          .via(BidiFlow.fromGraph(new DynoWire(maxStatusLine, maxHeaderLine, () -> closing = true)).join(tcp))
-          .toMat(Sink.foreach(this::answered), Keep.both())
+      this.requests = tcp.joinMat(Flow.fromGraph(new DynoWire(maxStatusLine, maxHeaderLine, this)), Keep.right())
           .withAttributes(threads.dispatcher(thread))
           .run(materializer);
-      this.requests = run.first();
-      run.second().whenCompleteAsync((done, failure) -> ended(failure), SameThread.INSTANCE);
     }
 
     /** The request's lease; null when the connection had ended, so that the request was not sent on it. */
     Lease offer(DynoRequest request) {
       Lease lease = new Lease(this, new CompletableFuture<>());
       current = lease;
-      if (ended.get() || requests.offer(request) != QueueOfferResult.enqueued()) {
+      if (ended.get()) {
         return null;
       }
+      requests.send(request);
       if (ended.get()) {
         // it ended as the request went in: whether the dyno saw it is unknown, so no other dyno
         // gets it (H13, unless the connection was never made); ended() may have failed it too
@@ -249,29 +239,28 @@ final class DynoConnections {
 
     void abort() {
       if (!ended.get()) {
-        try {
-          requests.fail(new ClosedWithoutResponse(null));
-        } catch (IllegalStateException over) {
-          // the stream ended a moment ago (its wire closed the connection): nothing left to close
-        }
+        requests.fail(new ClosedWithoutResponse(null));
       }
     }
 
     void close() {
       if (!ended.get()) {
-        try {
-          requests.complete();
-        } catch (IllegalStateException over) {
-          // as in abort(): its wire closed the connection after the response, before ended() was told
-        }
+        requests.complete(); // a message to the wire, which a wire that ended already drops
       }
     }
 
-    private void answered(HttpResponse response) {
+    @Override
+    public void closing() {
+      closing = true;
+    }
+
+    @Override
+    public void answered(HttpResponse response) {
       current.response.complete(response);
     }
 
-    private void ended(Throwable cause) {
+    @Override
+    public void ended(Throwable cause) {
       this.failure = cause;
       if (ended.compareAndSet(false, true)) {
         open.decrementAndGet();

@@ -13,26 +13,30 @@ import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.BidiShape;
+import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SubscriptionWithCancelException;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
+import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The HTTP/1.1 of one keep-alive connection to a dyno, in place of Pekko HTTP's client layer:
- * requests in (their heads rendered already, {@link DynoRequest}), their bytes out to the dyno's socket; the dyno's bytes in, responses out. The
+ * The HTTP/1.1 of one keep-alive connection to a dyno, in place of Pekko HTTP's client layer: a
+ * stage between the dyno's socket ({@link SocketStage}) and the connection ({@link Listener}).
+ * Requests come in through {@link Requests} (their heads rendered already, {@link DynoRequest})
+ * and go out as bytes; the dyno's bytes come in and each response is handed to the listener. The
  * connection carries one request at a time (so there is no pipelining to keep in order), and a
  * proxy reads little of a response: its status line, the headers that frame its body, and the
- * rest raw. Pekko's client layer did the same work at about three times the cost per request
- * (its rendering built a copy of the head for every header line, and each request took several
- * stream stages and a source of its own), which was most of what the router added to a request.
+ * rest raw. Pekko's client layer did the same work at a far higher cost per request (its
+ * rendering built a copy of the head for every header line, and each request took several stream
+ * stages and a source of its own), which was most of what the router added to a request.
  *
  * <p>Heroku's rules on a response are kept here: a status line without a reason phrase is H17
  * ({@link StatusLineCheck.MissingReasonPhrase}), an oversized status line or header H25
@@ -40,12 +44,12 @@ import org.apache.pekko.util.ByteString;
  * dyno cuts short or breaks fails the response's stream ({@link BrokenBody}: H18 downstream).
  * Interim responses (100 Continue) are read and dropped: the request's body goes out at once.
  *
- * <p>Before a response whose connection cannot carry another request is handed on, {@code closing}
- * is told (the dyno said {@code Connection: close}, the body ends with the connection, or the
- * request's body was not all sent), so that the connection is not given to the next request in
- * the moment before it closes.
+ * <p>Before a response whose connection cannot carry another request is handed on, the listener
+ * is told it is {@link Listener#closing} (the dyno said {@code Connection: close}, the body ends
+ * with the connection, or the request's body was not all sent), so that the connection is not
+ * given to the next request in the moment before it closes.
  */
-final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteString, HttpResponse>> {
+final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, DynoWire.Requests> {
 
   /** A response head Heroku's router refuses: its H-code and {@code cause=}. */
   static final class BadResponse extends IllegalStateException {
@@ -66,38 +70,58 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
     }
   }
 
+  /** What the connection is told by its wire. Called on the wire's thread, from inside the stage. */
+  interface Listener {
+    /** The connection closes after the response now on it: it is not to be given another request. */
+    void closing();
+
+    /** The response to the request sent, its head read (its body may still stream). */
+    void answered(HttpResponse response);
+
+    /** The wire stopped: the dyno closed, the connection failed ({@code cause}), or it was closed. */
+    void ended(Throwable cause);
+  }
+
+  /** How requests reach the wire: from any thread, each a message to the wire's stream. */
+  interface Requests {
+    /** Sends {@code request}; the connection carries one at a time. */
+    void send(DynoRequest request);
+
+    /** No more requests: the connection closes once the one on it is over. */
+    void complete();
+
+    /** The request on it is given up: the connection closes at once (with a reset). */
+    void fail(Throwable cause);
+  }
+
   private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
   /** Content types by their header value, parsed once each; bound: 64, then the table starts over. */
   private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
   private static final int MAX_CONTENT_TYPES = 64;
 
-  private final Inlet<DynoRequest> requestIn = Inlet.create("DynoWire.requests");
-  private final Outlet<ByteString> bytesOut = Outlet.create("DynoWire.toDyno");
   private final Inlet<ByteString> bytesIn = Inlet.create("DynoWire.fromDyno");
-  private final Outlet<HttpResponse> responseOut = Outlet.create("DynoWire.responses");
-  private final BidiShape<DynoRequest, ByteString, ByteString, HttpResponse> shape =
-      BidiShape.of(requestIn, bytesOut, bytesIn, responseOut);
+  private final Outlet<ByteString> bytesOut = Outlet.create("DynoWire.toDyno");
+  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(bytesIn, bytesOut);
   private final int maxStatusLine;
   private final int maxHeaderLine;
-  private final Runnable closing;
+  private final Listener listener;
 
-  /**
-   * @param closing told, before the response is handed on, that the connection closes after it
-   */
-  DynoWire(int maxStatusLine, int maxHeaderLine, Runnable closing) {
+  /** @param listener told of each response, and when the connection closes or will */
+  DynoWire(int maxStatusLine, int maxHeaderLine, Listener listener) {
     this.maxStatusLine = maxStatusLine;
     this.maxHeaderLine = maxHeaderLine;
-    this.closing = closing;
+    this.listener = listener;
   }
 
   @Override
-  public BidiShape<DynoRequest, ByteString, ByteString, HttpResponse> shape() {
+  public FlowShape<ByteString, ByteString> shape() {
     return shape;
   }
 
   @Override
-  public GraphStageLogic createLogic(Attributes attributes) {
-    return new Logic();
+  public Pair<GraphStageLogic, Requests> createLogicAndMaterializedValuePair(Attributes attributes) {
+    Logic logic = new Logic();
+    return Pair.create(logic, logic.requests);
   }
 
   private final class Logic extends GraphStageLogic {
@@ -118,22 +142,38 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
     private ChunkedBody chunks;
     private boolean closeAfter;
     private boolean dynoDone;
+    /** No more requests will come. */
+    private boolean requestsOver;
+    /** Why the wire failed, for its listener. */
+    private Throwable failure;
+    private final AsyncCallback<DynoRequest> sent = createAsyncCallback(this::send);
+    private final AsyncCallback<Throwable> ended = createAsyncCallback(cause -> {
+      requestsOver = true;
+      if (cause != null) {
+        fail(cause);
+      } else if (!awaiting) {
+        completeStage();
+      }
+    });
+    final Requests requests = new Requests() {
+      @Override
+      public void send(DynoRequest request) {
+        sent.invoke(request);
+      }
+
+      @Override
+      public void complete() {
+        ended.invoke(null);
+      }
+
+      @Override
+      public void fail(Throwable cause) {
+        ended.invoke(cause);
+      }
+    };
 
     Logic() {
       super(shape);
-      setHandler(requestIn, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          send(grab(requestIn));
-        }
-
-        @Override
-        public void onUpstreamFinish() {
-          if (!awaiting) {
-            completeStage();
-          }
-        }
-      });
       setHandler(bytesIn, new AbstractInHandler() {
         @Override
         public void onPush() {
@@ -148,7 +188,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
           if (body != null) {
             read();
           } else if (awaiting) {
-            failStage(new DynoConnections.ClosedWithoutResponse(null));
+            fail(new DynoConnections.ClosedWithoutResponse(null));
           } else {
             completeStage();
           }
@@ -156,11 +196,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
 
         @Override
         public void onUpstreamFailure(Throwable cause) {
-          if (body != null) {
-            body.fail(cause);
-            body = null;
-          }
-          failStage(cause);
+          fail(cause);
         }
       });
       setHandler(bytesOut, new AbstractOutHandler() {
@@ -172,24 +208,32 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
         @Override
         public void onDownstreamFinish(Throwable cause) {
           if (!(cause instanceof SubscriptionWithCancelException.NonFailureCancellation)) {
-            failStage(cause);
+            fail(cause);
           } else if (!awaiting) {
             completeStage();
           } // else the socket's reading side says how the exchange ends
-        }
-      });
-      setHandler(responseOut, new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          // responses are emitted as their heads are read
         }
       });
     }
 
     @Override
     public void preStart() {
-      pull(requestIn);
       pull(bytesIn); // also while idle, to see the dyno close the connection
+    }
+
+    @Override
+    public void postStop() {
+      listener.ended(failure);
+    }
+
+    /** Fails the wire, and the response's body if one is streaming, with {@code cause}. */
+    private void fail(Throwable cause) {
+      if (body != null) {
+        body.fail(cause);
+        body = null;
+      }
+      failure = cause;
+      failStage(cause);
     }
 
     private void send(DynoRequest request) {
@@ -239,7 +283,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
         @Override
         public void onUpstreamFailure(Throwable cause) {
           requestBody = null;
-          failStage(cause); // the client broke its body off: the dyno cannot be told otherwise
+          fail(cause); // the client broke its body off: the dyno cannot be told otherwise
         }
       });
       data.runWith(in.sink(), subFusingMaterializer());
@@ -260,7 +304,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
           }
           if (buffered.isEmpty()) {
             if (dynoDone) {
-              failStage(new DynoConnections.ClosedWithoutResponse(null));
+              fail(new DynoConnections.ClosedWithoutResponse(null));
             } else {
               pullFromDyno();
             }
@@ -281,11 +325,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
         }
         readBody();
       } catch (BadResponse | StatusLineCheck.MissingReasonPhrase | BrokenBody e) {
-        if (body != null) {
-          body.fail(e);
-          body = null;
-        }
-        failStage(e);
+        fail(e);
       }
     }
 
@@ -325,11 +365,11 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
         entity = HttpEntities.createCloseDelimited(type, openBody());
       }
       if (over && lastOnConnection()) {
-        closing.run(); // before the relay has the response, and gives the connection back
+        listener.closing(); // before the relay has the response, and gives the connection back
       }
       HttpResponse response = HttpResponse.create().withStatus(status(status, head.reason()))
           .withHeaders(head.headers()).withEntity(entity);
-      emit(responseOut, head.http10() ? response.withProtocol(HttpProtocols.HTTP_1_0) : response);
+      listener.answered(head.http10() ? response.withProtocol(HttpProtocols.HTTP_1_0) : response);
       if (over) {
         responseOver();
       }
@@ -349,7 +389,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
           // the body is not wanted any more (its client left): the rest of it is not worth reading
           if (body == out) {
             body = null;
-            closing.run();
+            listener.closing();
             completeStage();
           }
         }
@@ -407,7 +447,7 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
       body = null;
       chunks = null;
       if (lastOnConnection()) {
-        closing.run(); // before the body's end reaches the relay, which then gives the connection back
+        listener.closing(); // before the body's end reaches the relay, which then gives the connection back
       }
       out.complete();
       responseOver();
@@ -418,19 +458,18 @@ final class DynoWire extends GraphStage<BidiShape<DynoRequest, ByteString, ByteS
      * all sent, the dyno sent more than the response, or the connection was told to close.
      */
     private boolean lastOnConnection() {
-      return closeAfter || requestBody != null || dynoDone || !buffered.isEmpty() || isClosed(requestIn);
+      return closeAfter || requestBody != null || dynoDone || !buffered.isEmpty() || requestsOver;
     }
 
     /** The response is over: the connection waits for the next request, or closes. */
     private void responseOver() {
       awaiting = false;
       if (lastOnConnection()) {
-        closing.run();
+        listener.closing();
         buffered = ByteString.emptyByteString(); // what the dyno sent past its response is not read
         completeStage();
         return;
       }
-      pull(requestIn);
       pullFromDyno();
     }
   }
