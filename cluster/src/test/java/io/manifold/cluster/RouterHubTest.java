@@ -56,9 +56,13 @@ class RouterHubTest {
     hub.tell(new Router.RegisterApp("moved", null));
     hub.tell(new Router.DynoChanged(web("moved", 1, DynoState.UP)));
     Thread.sleep(600); // three checks are 150 ms; an entity that moved to another node speaks there
+    hub.tell(new Router.RegisterApp("fresh", null)); // one the hub heard of just now
 
     TestProbe<Router.Command> late = listedRouter();
 
+    // the listing reached the hub (so the silence after it means something): the fresh app comes,
+    // the silent one does not
+    assertEquals(new Router.RegisterApp("fresh", null), late.receiveMessage());
     late.expectNoMessage(Duration.ofMillis(300));
   }
 
