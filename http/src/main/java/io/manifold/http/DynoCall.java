@@ -126,7 +126,11 @@ final class DynoCall {
   /** The connection to {@code route} failed: quarantine it and try another; true if one was tried. */
   boolean retryElsewhere(Route route, Failures.Cause cause) {
     if (cause.beforeSending()) {
+      boolean already = route.quarantined(System.nanoTime());
       route.quarantine(cause.code(), p.settings.quarantine());
+      if (!already) {
+        p.drainWhenQuarantineEnds(app, route);
+      }
     }
     route.finished();
     if (cause.beforeSending() && retryable && !ex.settled()) {

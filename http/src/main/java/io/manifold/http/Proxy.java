@@ -227,6 +227,21 @@ final class Proxy {
     }
   }
 
+  /**
+   * When {@code route}'s quarantine ends, its free slots go to requests waiting in its app's
+   * backlog at once. A slot that frees hands itself to the backlog, but a quarantine that ends
+   * frees none: without this, requests would wait for another dyno's slot, or for H12, while this
+   * dyno is idle. One timer per quarantine (not per refused request), a moment after it ends.
+   */
+  void drainWhenQuarantineEnds(String app, Route route) {
+    scheduler.scheduleOnce(settings.quarantine().plusMillis(50), () -> {
+      AppRoutes routes = table.routes(app);
+      if (routes != null && !route.retired()) {
+        routes.backlog().drain(route);
+      }
+    }, executor);
+  }
+
   /** Another up dyno of {@code app} with a free slot, not among {@code tried}, its slot taken; or null. */
   Route another(String app, List<Route> tried) {
     AppRoutes routes = table.routes(app);

@@ -22,7 +22,12 @@ final class Backends implements AutoCloseable {
 
   /** An HTTP server on a free port; returns the port. */
   int http(HttpHandler handler) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    return httpOn(0, handler);
+  }
+
+  /** An HTTP server on {@code port} (0: a free one); returns the port. */
+  int httpOn(int port, HttpHandler handler) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     server.setExecutor(Executors.newFixedThreadPool(8, r -> {
       Thread t = new Thread(r, "backend");
       t.setDaemon(true);

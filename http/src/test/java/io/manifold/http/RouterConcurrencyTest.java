@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,6 +115,35 @@ class RouterConcurrencyTest {
     assertTrue(r.body().startsWith("web.1 again"), r.body());
     release.countDown();
     first.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aBackloggedRequestGoesToADynoAsSoonAsItsQuarantineEnds() throws Exception {
+    h.front(s -> s.withLimits(1, 5).with(b -> b.quarantine = Duration.ofSeconds(1)));
+    int refusing = Backends.closedPort();
+    h.dyno("web.1", DynoState.UP, slowDyno());
+    h.dyno("web.2", DynoState.UP, refusing);
+    h.awaitUp(2);
+    CompletableFuture<HttpResponse<String>> busy = h.getAsync("/busy");
+    // whichever web.2 got first was refused: web.2 is quarantined, web.1 holds /busy, and one
+    // request waits in the backlog (a request refused with no free dyno left is H21; then another)
+    CompletableFuture<HttpResponse<String>> waiting = null;
+    for (int i = 0; i < 3 && waiting == null; i++) {
+      CompletableFuture<HttpResponse<String>> r = h.getAsync("/waiting");
+      FrontHarness.await(() -> r.isDone() || h.routes().backlog().size() == 1, "answered or in the backlog");
+      if (!r.isDone()) {
+        waiting = r;
+      }
+    }
+    assertTrue(waiting != null, "a request waits in the backlog");
+    assertTrue(h.routes().up().stream().anyMatch(r -> r.quarantined(System.nanoTime())), "web.2 is quarantined");
+    // web.2 comes back on its port while quarantined
+    h.backends.httpOn(refusing, ex -> Backends.reply(ex, 200, "web.2 back"));
+
+    HttpResponse<String> r = waiting.get(5, TimeUnit.SECONDS); // web.1 holds its request for 20 s
+    assertEquals(200, r.statusCode());
+    assertEquals("web.2 back", r.body());
+    assertFalse(busy.isDone(), "web.1 never freed a slot");
   }
 
   @Test
