@@ -22,7 +22,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * A router node's view of the manifold: which apps exist and the state of each of their web
  * dynos. It is the only writer of its node's {@link RoutingTable}, which the HTTP front reads on
- * every request; each change here publishes a new snapshot of the table.
+ * every request; each change here publishes a new snapshot of the table. A message that changes
+ * nothing publishes none: every app tells its routes again at each check (every second), and a
+ * new table each time made every router rebuild every app's snapshot and wake whatever watches
+ * the table, many times a second on a node with many apps.
  */
 public final class Router extends AbstractBehavior<Router.Command> {
   /** Settings kept for apps not registered yet; more are dropped (an app registers at once). */
@@ -132,8 +135,11 @@ public final class Router extends AbstractBehavior<Router.Command> {
   }
 
   private Behavior<Command> onRegister(RegisterApp m) {
-    apps.computeIfAbsent(m.app(), app -> new AppEntry(app, m.logs() != null ? m.logs() : logsFor.apply(app), policies.apply(app), new Backlog(table), early.remove(app)));
-    publish();
+    if (!apps.containsKey(m.app())) {
+      String app = m.app();
+      apps.put(app, new AppEntry(app, m.logs() != null ? m.logs() : logsFor.apply(app), policies.apply(app), new Backlog(table), early.remove(app)));
+      publish();
+    }
     return this;
   }
 
@@ -155,8 +161,10 @@ public final class Router extends AbstractBehavior<Router.Command> {
       }
       return this;
     }
-    entry.settings = m;
-    publish();
+    if (!m.equals(entry.settings)) {
+      entry.settings = m;
+      publish();
+    }
     return this;
   }
 
@@ -167,19 +175,28 @@ public final class Router extends AbstractBehavior<Router.Command> {
       return this;
     }
     DynoName name = status.name();
+    boolean changed;
     if (status.state() == DynoState.DOWN) {
-      entry.web.remove(name);
-      retire(entry.routes.remove(name));
+      DynoStatus before = entry.web.remove(name);
+      Route gone = entry.routes.remove(name);
+      retire(gone);
+      changed = before != null || gone != null;
     } else {
-      entry.web.put(name, status);
+      DynoStatus before = entry.web.put(name, status);
+      changed = before == null || before.state() != status.state();
       Route current = entry.routes.get(name);
       if (status.endpoint() == null) {
-        retire(entry.routes.remove(name));
+        Route gone = entry.routes.remove(name);
+        retire(gone);
+        changed |= gone != null;
       } else if (current == null || !current.endpoint().equals(status.endpoint())) {
         retire(entry.routes.put(name, new Route(name, status.endpoint(), entry.backlog)));
+        changed = true;
       }
     }
-    publish();
+    if (changed) {
+      publish(); // apps tell their dynos again every check: the same news makes no new table
+    }
     return this;
   }
 
