@@ -119,12 +119,16 @@ class RouterConcurrencyTest {
 
   @Test
   void aBackloggedRequestGoesToADynoAsSoonAsItsQuarantineEnds() throws Exception {
-    h.front(s -> s.withLimits(1, 5).with(b -> b.quarantine = Duration.ofSeconds(1)));
+    // a quarantine long enough for web.2 to be back on its port before it ends, on a slow machine too
+    h.front(s -> s.withLimits(1, 5).with(b -> b.quarantine = Duration.ofSeconds(3)));
     int refusing = Backends.closedPort();
     h.dyno("web.1", DynoState.UP, slowDyno());
     h.dyno("web.2", DynoState.UP, refusing);
     h.awaitUp(2);
     CompletableFuture<HttpResponse<String>> busy = h.getAsync("/busy");
+    // alone, it ends on web.1 (directly, or after web.2 refused it): then the others are sent
+    FrontHarness.await(() -> h.routes().up().stream()
+        .anyMatch(r -> r.dyno().toString().equals("web.1") && r.inFlight() == 1), "the first request is on web.1");
     // whichever web.2 got first was refused: web.2 is quarantined, web.1 holds /busy, and one
     // request waits in the backlog (a request refused with no free dyno left is H21; then another)
     CompletableFuture<HttpResponse<String>> waiting = null;
@@ -140,7 +144,7 @@ class RouterConcurrencyTest {
     // web.2 comes back on its port while quarantined
     h.backends.httpOn(refusing, ex -> Backends.reply(ex, 200, "web.2 back"));
 
-    HttpResponse<String> r = waiting.get(5, TimeUnit.SECONDS); // web.1 holds its request for 20 s
+    HttpResponse<String> r = waiting.get(10, TimeUnit.SECONDS); // web.1 holds its request for 20 s
     assertEquals(200, r.statusCode());
     assertEquals("web.2 back", r.body());
     assertFalse(busy.isDone(), "web.1 never freed a slot");
