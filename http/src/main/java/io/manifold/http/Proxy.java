@@ -57,9 +57,6 @@ final class Proxy {
   /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
   private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
-  /** The headers every request to a dyno gets the same, made once. */
-  private static final HttpHeader FORWARDED_PROTO = RawHeader.create("X-Forwarded-Proto", "http");
-  private volatile HttpHeader forwardedPort;
   /** This router's {@code Via}, for a request that came without one. */
   final HttpHeader ownVia;
 
@@ -82,7 +79,6 @@ final class Proxy {
     this.timeouts = new RequestTimeouts(scheduler, executor, settings.requestTimeout());
     this.bootQueue = new BootQueue(table, scheduler, executor, settings.bootQueueMax());
     this.port = settings.port();
-    this.forwardedPort = RawHeader.create("X-Forwarded-Port", Integer.toString(port));
     this.ownVia = RawHeader.create("Via", settings.via());
     metrics.bootQueue(bootQueue::waiting);
     watchTable(Map.of());
@@ -91,7 +87,6 @@ final class Proxy {
   /** The port the front listens on, once bound (for {@code X-Forwarded-Port}). */
   void boundTo(int boundPort) {
     this.port = boundPort;
-    this.forwardedPort = RawHeader.create("X-Forwarded-Port", Integer.toString(boundPort));
   }
 
   /**
@@ -274,24 +269,16 @@ final class Proxy {
   HttpRequest outgoing(Exchange ex) {
     HttpRequest in = ex.request;
     List<HttpHeader> headers = new ArrayList<>(16);
-    String via = null;
+    String clientVia = null;
     boolean upgrade = UpgradeRelay.asked(in);
     for (HttpHeader h : in.getHeaders()) {
-      if (HopByHop.isHopByHop(h) && !(upgrade && (h.is("upgrade") || h.is("connection")))) {
-        continue; // an upgrade keeps the headers that ask for it
-      }
-      switch (h.lowercaseName()) {
-        case "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-port", "x-request-start" -> { }
-        case "via" -> via = h.value();
-        default -> headers.add(h);
+      switch (HerokuHeaders.of(h, upgrade)) {
+        case PASS -> headers.add(h);
+        case VIA -> clientVia = h.value();
+        case DROP -> { }
       }
     }
-    headers.add(RawHeader.create("X-Request-Id", ex.requestId));
-    headers.add(RawHeader.create("X-Forwarded-For", ex.fwd));
-    headers.add(FORWARDED_PROTO);
-    headers.add(forwardedPort);
-    headers.add(RawHeader.create("X-Request-Start", Long.toString(ex.receivedMillis)));
-    headers.add(via == null ? ownVia : RawHeader.create("Via", via + ", " + settings.via()));
+    HerokuHeaders.added(ex, port, settings.via(), clientVia, (name, value) -> headers.add(RawHeader.create(name, value)));
     // origin form (path and query), as a request to a server is sent; Pekko's server gives the
     // request its absolute URI, which a client connection would send as it is
     return in.withHeaders(headers).withUri(in.getUri().toRelative());
