@@ -51,8 +51,8 @@ final class DynoCall {
     this.app = app;
     RequestEntity entity = ex.request.entity();
     this.retryable = entity.isStrict();
-    this.upgrade = UpgradeRelay.asked(ex.request);
-    boolean webSocket = ex.request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isPresent();
+    boolean webSocket = UpgradeRelay.webSocket(ex.request);
+    this.upgrade = UpgradeRelay.asked(ex.request, webSocket);
     RequestEntity body = entity;
     if (!entity.isStrict()) {
       // the body streams from the client: watch it for H28 (stalls) and H27 (breaks off), and

@@ -64,8 +64,17 @@ final class UpgradeRelay {
 
   /** Whether the request asks for an upgrade that is not a WebSocket (Pekko handles those itself). */
   static boolean asked(HttpRequest request) {
-    return request.getHeader("Upgrade").isPresent()
-        && request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isEmpty();
+    return asked(request, webSocket(request));
+  }
+
+  /** As {@link #asked(HttpRequest)}, for a caller that read whether it is a WebSocket already. */
+  static boolean asked(HttpRequest request, boolean webSocket) {
+    return !webSocket && request.getHeader("Upgrade").isPresent();
+  }
+
+  /** Pekko's server made it a WebSocket handshake. */
+  static boolean webSocket(HttpRequest request) {
+    return request.getAttribute(org.apache.pekko.http.javadsl.model.AttributeKeys.webSocketUpgrade).isPresent();
   }
 
   /** Opens a connection to {@code endpoint} and sends {@code request} on it. */
