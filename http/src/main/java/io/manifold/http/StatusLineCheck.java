@@ -1,6 +1,5 @@
 package io.manifold.http;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -17,9 +16,9 @@ import org.apache.pekko.util.ByteString;
  * response, H17. Pekko's parser accepts the short form and its model cannot tell the two apart, so
  * on a connection that Pekko's client reads (an upgrade, {@link UpgradeRelay}) this stage looks at
  * the bytes before the parser does; the router's own keep-alive connections read the status line
- * themselves ({@link ResponseHead}) and refuse it with the same {@link MissingReasonPhrase}. A connection
- * carries one request at a time and reads each response to its end, so the first bytes after a
- * request went out ({@link #expectResponse}) begin its response.
+ * themselves ({@link ResponseHead}) and refuse it with the same {@link MissingReasonPhrase}. An
+ * upgrade's connection carries its one request, so its first bytes begin the response, and
+ * everything after that first line passes unchecked.
  *
  * <p>As RFC 9112 allows, the reason phrase may be empty after its space ({@code HTTP/1.1 200 }).
  * Only a status line that is well formed up to its code and then ends is refused here; any other
@@ -38,22 +37,10 @@ final class StatusLineCheck extends GraphStage<FlowShape<ByteString, ByteString>
   private final Inlet<ByteString> in = Inlet.create("StatusLineCheck.in");
   private final Outlet<ByteString> out = Outlet.create("StatusLineCheck.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
-  private final AtomicBoolean expected = new AtomicBoolean();
   private final int maxLine;
 
   StatusLineCheck(int maxLine) {
     this.maxLine = maxLine;
-  }
-
-  /** A request went out: the next bytes begin its response. Called before the request is sent. */
-  void expectResponse() {
-    expected.set(true);
-  }
-
-  /** This check, expecting the response to a request that goes out with the connection's first bytes. */
-  StatusLineCheck expectingAResponse() {
-    expectResponse();
-    return this;
   }
 
   @Override
@@ -64,15 +51,17 @@ final class StatusLineCheck extends GraphStage<FlowShape<ByteString, ByteString>
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new GraphStageLogic(shape) {
-      /** The start of a response, held until its first line is complete. */
+      /** The start of the response, held until its first line is complete. */
       private ByteString held = ByteString.emptyByteString();
+      /** The status line was checked: the rest passes as it comes. */
+      private boolean checked;
 
       {
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
             ByteString chunk = grab(in);
-            if (held.isEmpty() && !expected.get()) {
+            if (checked) {
               push(out, chunk);
               return;
             }
@@ -82,7 +71,7 @@ final class StatusLineCheck extends GraphStage<FlowShape<ByteString, ByteString>
               pull(in);
               return;
             }
-            expected.set(false);
+            checked = true;
             if (eol >= 0 && missingReason(held, eol)) {
               failStage(new MissingReasonPhrase(held.slice(0, eol).utf8String().trim()));
               return;

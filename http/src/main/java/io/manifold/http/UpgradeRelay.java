@@ -95,7 +95,7 @@ final class UpgradeRelay {
         .merge(toDyno.second())
         .via(Tcp.get(p.system).outgoingConnection(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
             Optional.empty(), List.of(), true, Optional.of(p.settings.connectTimeout()), Optional.of(p.settings.dynoKeepAlive())))
-        .via(new StatusLineCheck(p.settings.maxResponseStatusLine()).expectingAResponse())
+        .via(new StatusLineCheck(p.settings.maxResponseStatusLine()))
         .via(new Split(p.settings.maxResponseHeader() + p.settings.maxResponseStatusLine(), c::switched))
         .divertTo(Flow.<Chunk>create().map(Chunk::bytes).to(fromDyno.second()), Chunk::raw)
         .map(Chunk::bytes)
