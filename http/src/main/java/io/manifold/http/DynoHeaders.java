@@ -3,6 +3,9 @@ package io.manifold.http;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.scaladsl.model.IllegalHeaderException;
@@ -18,13 +21,14 @@ import org.apache.pekko.http.scaladsl.model.IllegalHeaderException;
  * so these two are parsed here, once per distinct value. One that does not parse is left out, as
  * Pekko did with it before (the client then gets the router's {@code Date}).
  *
- * <p>Bound: {@link #MAX_VALUES} values per name; past it the table starts over, which for
- * {@code Date} (one value a second) is about once a minute.
+ * <p>Bound: {@link #MAX_VALUES} values per name (and of {@code Content-Type}); past it the table
+ * starts over, which for {@code Date} (one value a second) is about once a minute.
  */
 final class DynoHeaders {
   static final int MAX_VALUES = 64;
   private static final Map<String, Optional<HttpHeader>> DATES = new ConcurrentHashMap<>();
   private static final Map<String, Optional<HttpHeader>> SERVERS = new ConcurrentHashMap<>();
+  private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
 
   private DynoHeaders() {}
 
@@ -43,15 +47,38 @@ final class DynoHeaders {
   }
 
   private static HttpHeader modeled(Map<String, Optional<HttpHeader>> known, HttpHeader raw) {
-    Optional<HttpHeader> m = known.get(raw.value());
+    return parsedOnce(known, raw.value(), v -> parse(raw)).orElse(null);
+  }
+
+  /**
+   * A dyno's {@code Content-Type} as Pekko's model, which the entity carries (and the renderer
+   * writes from); one Pekko cannot read is {@code application/octet-stream}, as its parser had it.
+   * Parsed once per distinct value, as Date and Server are.
+   */
+  static ContentType contentType(String value) {
+    if (value == null) {
+      return ContentTypes.NO_CONTENT_TYPE;
+    }
+    return parsedOnce(CONTENT_TYPES, value, v -> {
+      try {
+        return ContentTypes.parse(v);
+      } catch (RuntimeException e) {
+        return ContentTypes.APPLICATION_OCTET_STREAM;
+      }
+    });
+  }
+
+  /** {@code value} parsed, from {@code known} or by {@code parse}; past {@link #MAX_VALUES} the table starts over. */
+  private static <T> T parsedOnce(Map<String, T> known, String value, Function<String, T> parse) {
+    T m = known.get(value);
     if (m == null) {
-      m = parse(raw);
+      m = parse.apply(value);
       if (known.size() >= MAX_VALUES) {
         known.clear();
       }
-      known.put(raw.value(), m);
+      known.put(value, m);
     }
-    return m.orElse(null);
+    return m;
   }
 
   private static Optional<HttpHeader> parse(HttpHeader raw) {

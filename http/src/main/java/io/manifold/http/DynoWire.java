@@ -1,10 +1,7 @@
 package io.manifold.http;
 
 import io.manifold.core.routing.HCode;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpProtocols;
@@ -95,9 +92,6 @@ final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<B
   }
 
   private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
-  /** Content types by their header value, parsed once each; bound: 64, then the table starts over. */
-  private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
-  private static final int MAX_CONTENT_TYPES = 64;
 
   private final Inlet<ByteString> bytesIn = Inlet.create("DynoWire.fromDyno");
   private final Outlet<ByteString> bytesOut = Outlet.create("DynoWire.toDyno");
@@ -338,7 +332,7 @@ final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<B
     /** Hands the response on: with its body if that is all here, or with a stream of it. */
     private void respond(ResponseHead head) {
       closeAfter = head.close() || requestCloses;
-      ContentType type = contentType(head.contentType());
+      ContentType type = DynoHeaders.contentType(head.contentType());
       int status = head.status();
       ResponseEntity entity;
       boolean over = false;
@@ -476,24 +470,5 @@ final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<B
 
   private static StatusCode status(int code, String reason) {
     return code == 200 ? StatusCodes.OK : StatusCodes.lookup(code).orElseGet(() -> StatusCodes.custom(code, reason, ""));
-  }
-
-  private static ContentType contentType(String value) {
-    if (value == null) {
-      return ContentTypes.NO_CONTENT_TYPE;
-    }
-    ContentType known = CONTENT_TYPES.get(value);
-    if (known == null) {
-      try {
-        known = ContentTypes.parse(value);
-      } catch (RuntimeException e) {
-        known = ContentTypes.APPLICATION_OCTET_STREAM; // as Pekko's parser took one it could not read
-      }
-      if (CONTENT_TYPES.size() >= MAX_CONTENT_TYPES) {
-        CONTENT_TYPES.clear();
-      }
-      CONTENT_TYPES.put(value, known);
-    }
-    return known;
   }
 }
