@@ -131,24 +131,26 @@ class RouterTest {
     // every change from now on, with the apps the table had then (the watch is told in the
     // router's thread, in order, and subscribes again before the next change can come)
     java.util.List<java.util.Set<String>> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    watch(changes);
+    CompletableFuture<Void> otherSeen = new CompletableFuture<>();
+    watch(changes, otherSeen);
     router.tell(new Router.RegisterApp("shop", logs.ref()));
     router.tell(Router.AppSettings.defaults("shop"));
     router.tell(new Router.DynoChanged(up));
     router.tell(new Router.DynoChanged(status("web.9", DynoState.DOWN, null))); // never heard of
     router.tell(new Router.RegisterApp("other", logs.ref())); // a real change, after them
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (changes.stream().noneMatch(apps -> apps.contains("other")) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    otherSeen.get(5, TimeUnit.SECONDS);
     assertEquals(java.util.List.of(java.util.Set.of("shop", "other")), changes, "one new table, for the new app only");
   }
 
-  private void watch(java.util.List<java.util.Set<String>> changes) {
+  private void watch(java.util.List<java.util.Set<String>> changes, CompletableFuture<Void> otherSeen) {
     table.nextChange().thenRun(() -> {
       changes.add(java.util.Set.copyOf(table.all().keySet()));
-      watch(changes);
+      if (table.all().containsKey("other")) {
+        otherSeen.complete(null);
+      } else {
+        watch(changes, otherSeen);
+      }
     });
   }
 }
