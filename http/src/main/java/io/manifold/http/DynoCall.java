@@ -251,10 +251,9 @@ final class DynoCall {
       return response.withHeaders(headers);
     }
     if (ex.request.method().equals(HttpMethods.HEAD) || status == 204 || status == 304) {
-      // no body follows: the client's server never reads one. The router's own wire read none
-      // either, so its connection is free now, before the client has the answer and may ask again;
-      // Pekko's client (an upgrade the dyno declined) gets its empty body read first
-      if (c instanceof DynoConnections.Lease) {
+      // no body follows: the client's server never reads one. A connection that read none either
+      // is free now, before the client has the answer and may ask again
+      if (c.headIsWhole()) {
         c.release();
         route.finished();
       } else {

@@ -160,6 +160,12 @@ final class DynoConnections {
       return response;
     }
 
+    /** Its wire reads no body after such a head: the connection is free as soon as the head is here. */
+    @Override
+    public boolean headIsWhole() {
+      return true;
+    }
+
     /** The response has been read to its end: the connection may carry the next request. */
     @Override
     public void release() {

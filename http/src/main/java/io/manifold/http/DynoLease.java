@@ -16,4 +16,12 @@ interface DynoLease {
 
   /** The connection closes (a request still waiting on it fails); nothing once the lease is over. */
   void abort();
+
+  /**
+   * Whether a response without a body (to HEAD, or 204, 304) has been read whole with its head,
+   * so that the lease may be released at once; otherwise its empty body is read first.
+   */
+  default boolean headIsWhole() {
+    return false;
+  }
 }
