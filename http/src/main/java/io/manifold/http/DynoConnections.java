@@ -4,16 +4,13 @@ import io.manifold.core.dyno.Endpoint;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.util.ByteString;
 
 /**
  * This router's keep-alive connections to one dyno, as Heroku's Router 2.0 keeps them. A
@@ -23,11 +20,11 @@ import org.apache.pekko.util.ByteString;
  * dyno (and gives the connection back before the slot), so there are never more connections than
  * the dyno's slots, {@code max-connections-per-dyno}; that bound is also checked here.
  *
- * <p>Each connection is one stream of its own: the router's own HTTP/1.1 for dynos
- * ({@link DynoWire}) on the router's own TCP ({@link SocketStage}); a request goes in as a message
- * to the wire, its response comes out into the request's future.
- * It runs on one of the router's threads ({@link RouterThreads}), and a request takes an idle
- * connection of its own thread first, so that it stays on that thread. This is Pekko's host connection pool without the
+ * <p>Each connection is a {@link DynoWire}: the router's own HTTP/1.1 for dynos, driven by the
+ * selector of one of the router's threads ({@link RouterThreads}) without a stream of its own; a
+ * request is written from the call that sends it, and its response comes out into the request's
+ * future from the selector's call. A request takes an idle connection of its own thread first, so
+ * that it stays on that thread. This is Pekko's host connection pool without the
  * pool's own stream in the middle, which cost every request two more actor hops (into the pool
  * and back out) for queueing and retries that the router does not want: its slots already bound
  * the requests per dyno, and it never resends a request a dyno may have seen.
@@ -41,14 +38,11 @@ final class DynoConnections {
   }
 
   private final InetSocketAddress address;
-  private final java.time.Duration connectTimeout;
-  private final java.time.Duration keepAlive;
   private final RouterThreads threads;
-  private final int maxStatusLine;
-  private final int maxHeaderLine;
+  /** What a new connection on each router thread needs. */
+  private final DynoWire.Setting[] wires;
   /** An idle connection is used again only this soon after its last request, well before its idle time-out closes it. */
   private final long reuseWithinNanos;
-  private final Materializer materializer;
   private final int max;
   /** Idle connections by router thread: a request takes one of its own thread's first. */
   private final ConcurrentLinkedDeque<Connection>[] idle;
@@ -62,18 +56,19 @@ final class DynoConnections {
   @SuppressWarnings("unchecked")
   DynoConnections(Endpoint endpoint, RouterSettings s, Materializer materializer, RouterThreads threads) {
     this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
-    this.connectTimeout = s.connectTimeout();
-    this.keepAlive = s.dynoKeepAlive();
     this.threads = threads;
+    this.wires = new DynoWire.Setting[threads.size()];
+    Executor lookups = materializer.system().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
+    for (int i = 0; i < wires.length; i++) {
+      wires[i] = new DynoWire.Setting(threads.loop(i), s.connectTimeout(), s.dynoKeepAlive(), s.maxResponseStatusLine(),
+          s.maxResponseHeader(), materializer, threads.dispatcher(i), lookups);
+    }
     this.idle = new ConcurrentLinkedDeque[threads.size()];
     for (int i = 0; i < idle.length; i++) {
       idle[i] = new ConcurrentLinkedDeque<>();
     }
-    this.maxStatusLine = s.maxResponseStatusLine();
-    this.maxHeaderLine = s.maxResponseHeader();
-    long keepAliveNanos = keepAlive.toNanos();
+    long keepAliveNanos = s.dynoKeepAlive().toNanos();
     this.reuseWithinNanos = keepAliveNanos - Math.min(1_000_000_000L, keepAliveNanos / 4);
-    this.materializer = materializer;
     this.max = s.maxConnectionsPerDyno();
   }
 
@@ -189,7 +184,7 @@ final class DynoConnections {
 
   /** One keep-alive connection to the dyno. */
   private final class Connection implements DynoWire.Listener {
-    private final DynoWire.Requests requests;
+    private final DynoWire wire;
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Its wire said the connection closes after the response now on it: it is not used again. */
     private volatile boolean closing;
@@ -205,11 +200,7 @@ final class DynoConnections {
 
     Connection(int thread) {
       this.thread = thread;
-      Flow<ByteString, ByteString, NotUsed> tcp =
-          Flow.fromGraph(SocketStage.outgoing(threads.loop(thread), address, connectTimeout, keepAlive));
-      this.requests = tcp.joinMat(Flow.fromGraph(new DynoWire(maxStatusLine, maxHeaderLine, this)), Keep.right())
-          .withAttributes(threads.dispatcher(thread))
-          .run(materializer);
+      this.wire = DynoWire.open(wires[thread], address, this);
     }
 
     /** The request's lease; null when the connection had ended, so that the request was not sent on it. */
@@ -219,7 +210,7 @@ final class DynoConnections {
       if (ended.get()) {
         return null;
       }
-      requests.send(request);
+      wire.send(request);
       if (ended.get()) {
         // it ended as the request went in: whether the dyno saw it is unknown, so no other dyno
         // gets it (H13, unless the connection was never made); ended() may have failed it too
@@ -245,13 +236,13 @@ final class DynoConnections {
 
     void abort() {
       if (!ended.get()) {
-        requests.fail(new ClosedWithoutResponse(null));
+        wire.fail(new ClosedWithoutResponse(null));
       }
     }
 
     void close() {
       if (!ended.get()) {
-        requests.complete(); // a message to the wire, which a wire that ended already drops
+        wire.complete(); // a wire that ended already does nothing
       }
     }
 

@@ -1,6 +1,19 @@
 package io.manifold.http;
 
 import io.manifold.core.routing.HCode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -10,43 +23,43 @@ import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.SubscriptionWithCancelException;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.StreamTcpException;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
-import org.apache.pekko.stream.stage.AsyncCallback;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The HTTP/1.1 of one keep-alive connection to a dyno, in place of Pekko HTTP's client layer: a
- * stage between the dyno's socket ({@link SocketStage}) and the connection ({@link Listener}).
- * Requests come in through {@link Requests} (their heads rendered already, {@link DynoRequest})
- * and go out as bytes; the dyno's bytes come in and each response is handed to the listener. The
- * connection carries one request at a time (so there is no pipelining to keep in order), and a
- * proxy reads little of a response: its status line, the headers that frame its body, and the
- * rest raw. Pekko's client layer did the same work at a far higher cost per request (its
- * rendering built a copy of the head for every header line, and each request took several stream
- * stages and a source of its own), which was most of what the router added to a request.
+ * One keep-alive connection to a dyno and the router's own HTTP/1.1 on it, driven by the selector
+ * of its router thread ({@link NioTransport}) with no stream of its own: the request's bytes go
+ * to the socket from the call that sends them, and the dyno's bytes are read, and its response
+ * handed to the connection's {@link Listener}, from the selector's call. A request and its
+ * answer so cross no actor's mailbox on the dyno's side; only a body that does not come whole
+ * with its head streams, through {@link DynoResponseBody} (and a request body that streams from
+ * the client, through {@link DynoRequestBody}). All of its state is its thread's: a call from
+ * another thread is queued there.
  *
- * <p>Heroku's rules on a response are kept here: a status line without a reason phrase is H17
+ * <p>The connection carries one request at a time (no pipelining to keep in order), and a proxy
+ * reads little of a response: its status line, the headers that frame its body, and the rest
+ * raw. Heroku's rules on a response are kept: a status line without a reason phrase is H17
  * ({@link StatusLineCheck.MissingReasonPhrase}), an oversized status line or header H25
  * ({@link ResponseHead.Reader}), any other malformed head H17 ({@link BadResponse}); a body the
- * dyno cuts short or breaks fails the response's stream ({@link BrokenBody}: H18 downstream).
- * Interim responses (100 Continue) are read and dropped: the request's body goes out at once.
+ * dyno cuts short or breaks fails the body's stream ({@link BrokenBody}: H18 downstream). Interim
+ * responses (100 Continue) are read and dropped: the request's body goes out at once.
  *
  * <p>Before a response whose connection cannot carry another request is handed on, the listener
  * is told it is {@link Listener#closing} (the dyno said {@code Connection: close}, the body ends
  * with the connection, or the request's body was not all sent), so that the connection is not
  * given to the next request in the moment before it closes.
+ *
+ * <p>Time-outs, looked at every {@link NioTransport#TICK_NANOS}: a connection not made within
+ * {@code connectTimeout} fails with "Connect timeout" (H19), one refused with "Connection refused"
+ * (H21), as Pekko's TCP words them for {@link Failures}; one through which no byte passes for
+ * {@code idleTimeout} (idle in the pool, or a dyno that stopped) closes with a
+ * {@link TimeoutException}. A failure resets the connection (RST); a normal end closes it (FIN).
  */
-final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, DynoWire.Requests> {
+final class DynoWire implements NioTransport.Ready, NioTransport.Timed {
 
   /** A response head Heroku's router refuses: its H-code and {@code cause=}. */
   static final class BadResponse extends IllegalStateException {
@@ -67,7 +80,7 @@ final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<B
     }
   }
 
-  /** What the connection is told by its wire. Called on the wire's thread, from inside the stage. */
+  /** What the connection is told by its wire, on the wire's thread. */
   interface Listener {
     /** The connection closes after the response now on it: it is not to be given another request. */
     void closing();
@@ -79,393 +92,532 @@ final class DynoWire extends AbstractGraphStageWithMaterializedValue<FlowShape<B
     void ended(Throwable cause);
   }
 
-  /** How requests reach the wire: from any thread, each a message to the wire's stream. */
-  interface Requests {
-    /** Sends {@code request}; the connection carries one at a time. */
-    void send(DynoRequest request);
+  /** Where the wire runs, and what it needs beyond its socket. */
+  record Setting(NioTransport io, Duration connectTimeout, Duration idleTimeout, int maxStatusLine, int maxHeaderLine,
+      Materializer materializer, Attributes dispatcher, Executor lookups) {}
 
-    /** No more requests: the connection closes once the one on it is over. */
-    void complete();
-
-    /** The request on it is given up: the connection closes at once (with a reset). */
-    void fail(Throwable cause);
-  }
-
-  private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
-
-  private final Inlet<ByteString> bytesIn = Inlet.create("DynoWire.fromDyno");
-  private final Outlet<ByteString> bytesOut = Outlet.create("DynoWire.toDyno");
-  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(bytesIn, bytesOut);
-  private final int maxStatusLine;
-  private final int maxHeaderLine;
+  private final Setting s;
+  private final NioTransport io;
+  private final InetSocketAddress remote;
   private final Listener listener;
+  private final ResponseHead.Reader reader;
+  private SocketChannel channel;
+  private SelectionKey key;
+  private int interest;
+  private boolean connected;
+  private boolean closed;
+  private long connectBy;
+  private long lastActivity;
+  /** Bytes to the dyno not yet taken by the socket. */
+  private final ArrayDeque<ByteBuffer> toWrite = new ArrayDeque<>(2);
+  /** The request body whose last piece is in {@link #toWrite}: told once it is all written. */
+  private DynoRequestBody waitingForWrite;
+  /** Bytes from the dyno not yet read. */
+  private ByteString buffered = ByteString.emptyByteString();
+  /** A request went out and its response is not over. */
+  private boolean awaiting;
+  private boolean headRequest;
+  /** The request was HTTP/1.0: the dyno closes the connection after its answer. */
+  private boolean requestCloses;
+  /** The request's streamed body, while it goes out. */
+  private DynoRequestBody requestBody;
+  /** The response's body, while it streams. */
+  private DynoResponseBody body;
+  /** Bytes of a Content-Length body still to come, or -1 for one that ends with the connection. */
+  private long bodyLeft;
+  private ChunkedBody chunks;
+  private boolean closeAfter;
+  private boolean dynoDone;
+  /** No more requests will come. */
+  private boolean requestsOver;
 
-  /** @param listener told of each response, and when the connection closes or will */
-  DynoWire(int maxStatusLine, int maxHeaderLine, Listener listener) {
-    this.maxStatusLine = maxStatusLine;
-    this.maxHeaderLine = maxHeaderLine;
+  private DynoWire(Setting s, InetSocketAddress remote, Listener listener) {
+    this.s = s;
+    this.io = s.io;
+    this.remote = remote;
     this.listener = listener;
+    this.reader = new ResponseHead.Reader(s.maxStatusLine, s.maxHeaderLine);
   }
 
-  @Override
-  public FlowShape<ByteString, ByteString> shape() {
-    return shape;
+  /** A connection to {@code remote}, being made on its thread; requests may be sent on it at once. */
+  static DynoWire open(Setting s, InetSocketAddress remote, Listener listener) {
+    DynoWire wire = new DynoWire(s, remote, listener);
+    wire.io.onLoop(wire::start);
+    return wire;
   }
 
-  @Override
-  public Pair<GraphStageLogic, Requests> createLogicAndMaterializedValuePair(Attributes attributes) {
-    Logic logic = new Logic();
-    return Pair.create(logic, logic.requests);
+  /** Sends {@code request}, from any thread; the connection carries one at a time. */
+  void send(DynoRequest request) {
+    io.onLoop(() -> sendHere(request));
   }
 
-  private final class Logic extends GraphStageLogic {
-    private final ResponseHead.Reader reader = new ResponseHead.Reader(maxStatusLine, maxHeaderLine);
-    /** Bytes from the dyno not yet read. */
-    private ByteString buffered = ByteString.emptyByteString();
-    /** A request went out and its response is not over. */
-    private boolean awaiting;
-    private boolean headRequest;
-    /** The request was HTTP/1.0: the dyno closes the connection after its answer. */
-    private boolean requestCloses;
-    /** The request's streamed body, while it goes out. */
-    private SubSinkInlet<ByteString> requestBody;
-    /** The response's body, while it streams. */
-    private SubSourceOutlet<ByteString> body;
-    /** Bytes of a Content-Length body still to come, or -1 for one that ends with the connection. */
-    private long bodyLeft;
-    private ChunkedBody chunks;
-    private boolean closeAfter;
-    private boolean dynoDone;
-    /** No more requests will come. */
-    private boolean requestsOver;
-    /** Why the wire failed, for its listener. */
-    private Throwable failure;
-    private final AsyncCallback<DynoRequest> sent = createAsyncCallback(this::send);
-    private final AsyncCallback<Throwable> ended = createAsyncCallback(cause -> {
+  /** No more requests: the connection closes once the one on it is over; from any thread. */
+  void complete() {
+    io.onLoop(() -> {
       requestsOver = true;
-      if (cause != null) {
-        fail(cause);
-      } else if (!awaiting) {
-        completeStage();
+      if (!awaiting) {
+        end(null, false);
       }
     });
-    final Requests requests = new Requests() {
-      @Override
-      public void send(DynoRequest request) {
-        sent.invoke(request);
-      }
+  }
 
-      @Override
-      public void complete() {
-        ended.invoke(null);
-      }
+  /** The request on it is given up: the connection closes at once (with a reset); from any thread. */
+  void fail(Throwable cause) {
+    io.onLoop(() -> {
+      requestsOver = true;
+      end(cause, true);
+    });
+  }
 
-      @Override
-      public void fail(Throwable cause) {
-        ended.invoke(cause);
-      }
-    };
+  @Override
+  public String toString() {
+    return "DynoWire(" + remote + ")";
+  }
 
-    Logic() {
-      super(shape);
-      setHandler(bytesIn, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          ByteString chunk = grab(bytesIn);
-          buffered = buffered.isEmpty() ? chunk : buffered.concat(chunk);
-          read();
-        }
+  // --- the socket
 
-        @Override
-        public void onUpstreamFinish() {
-          dynoDone = true;
-          if (body != null) {
-            read();
-          } else if (awaiting) {
-            fail(new DynoConnections.ClosedWithoutResponse(null));
-          } else {
-            completeStage();
-          }
-        }
-
-        @Override
-        public void onUpstreamFailure(Throwable cause) {
-          fail(cause);
-        }
+  private void start() {
+    try {
+      channel = SocketChannel.open();
+      channel.configureBlocking(false);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    } catch (IOException e) {
+      end(new StreamTcpException("Tcp connect to " + remote + " failed: " + e), false);
+      return;
+    }
+    connectBy = System.nanoTime() + s.connectTimeout.toNanos(); // the name's lookup included
+    io.watch(this);
+    if (remote.isUnresolved() && !isAddress(remote.getHostString())) {
+      // a node's name: looking it up may wait on DNS, which must not hold up this thread's other
+      // connections, so it is looked up on Pekko's blocking-IO dispatcher
+      String host = remote.getHostString();
+      int port = remote.getPort();
+      s.lookups.execute(() -> {
+        InetSocketAddress resolved = new InetSocketAddress(host, port);
+        io.execute(() -> connect(resolved));
       });
-      setHandler(bytesOut, new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          // what goes out is emitted: each piece of a request's body pulls the next once it went
-        }
-
-        @Override
-        public void onDownstreamFinish(Throwable cause) {
-          if (!(cause instanceof SubscriptionWithCancelException.NonFailureCancellation)) {
-            fail(cause);
-          } else if (!awaiting) {
-            completeStage();
-          } // else the socket's reading side says how the exchange ends
-        }
-      });
+      return;
     }
+    connect(remote.isUnresolved() ? new InetSocketAddress(remote.getHostString(), remote.getPort()) : remote);
+  }
 
-    @Override
-    public void preStart() {
-      pull(bytesIn); // also while idle, to see the dyno close the connection
+  /** An IP address written out, which the JVM reads without asking DNS. */
+  private static boolean isAddress(String host) {
+    return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+  }
+
+  /** Connects to {@code to}, looked up (an unresolved one failed its lookup). */
+  private void connect(InetSocketAddress to) {
+    if (closed) {
+      return; // the connect time-out came first
     }
-
-    @Override
-    public void postStop() {
-      listener.ended(failure);
+    if (to.isUnresolved()) {
+      end(new UnknownHostException(to.getHostString() + ": the dyno's host has no address"), false);
+      return;
     }
-
-    /** Fails the wire, and the response's body if one is streaming, with {@code cause}. */
-    private void fail(Throwable cause) {
-      if (body != null) {
-        body.fail(cause);
-        body = null;
+    try {
+      boolean now = channel.connect(to);
+      interest = now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT;
+      key = io.registerHere(channel, interest, this);
+      if (now) {
+        connected();
       }
-      failure = cause;
-      failStage(cause);
+    } catch (IOException e) {
+      end(e instanceof ConnectException ? e : new StreamTcpException("Tcp connect to " + remote + " failed: " + e), false);
     }
+  }
 
-    private void send(DynoRequest request) {
-      awaiting = true;
-      headRequest = request.headMethod();
-      requestCloses = request.http10();
-      RequestEntity entity = request.entity();
-      if (entity.isStrict()) {
-        ByteString data = ((HttpEntity.Strict) entity).getData();
-        emit(bytesOut, data.isEmpty() ? request.head() : request.head().concat(data));
-      } else {
-        boolean chunked = entity.isChunked() || entity.getContentLengthOption().isEmpty();
-        emit(bytesOut, request.head(), () -> sendBody(entity.getDataBytes(), chunked));
+  private void connected() {
+    connected = true;
+    lastActivity = System.nanoTime();
+    interest(SelectionKey.OP_READ, true);
+    interest(SelectionKey.OP_CONNECT, false);
+    flush();
+  }
+
+  @Override
+  public void ready(SelectionKey k) {
+    if (closed) {
+      return;
+    }
+    int ops = k.readyOps();
+    if (!connected) {
+      if ((ops & SelectionKey.OP_CONNECT) != 0) {
+        try {
+          if (!channel.finishConnect()) {
+            return; // not yet: the selector tells again
+          }
+        } catch (IOException e) {
+          end(e, false);
+          return;
+        }
+        connected();
       }
+      return;
     }
-
-    /** Sends a streamed request body, one piece at a time as the socket takes them. */
-    private void sendBody(Source<ByteString, ?> data, boolean chunked) {
-      SubSinkInlet<ByteString> in = new SubSinkInlet<>("DynoWire.requestBody");
-      requestBody = in;
-      in.setHandler(new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          ByteString piece = in.grab();
-          if (piece.isEmpty()) {
-            in.pull();
-            return;
-          }
-          ByteString framed = chunked
-              ? ByteString.fromString(Integer.toHexString(piece.length()) + "\r\n").concat(piece).concat(ByteString.fromString("\r\n"))
-              : piece;
-          emit(bytesOut, framed, () -> {
-            if (!in.isClosed()) {
-              in.pull();
-            }
-          });
-        }
-
-        @Override
-        public void onUpstreamFinish() {
-          requestBody = null;
-          if (chunked) {
-            emit(bytesOut, ByteString.fromArray(LAST_CHUNK));
-          }
-        }
-
-        @Override
-        public void onUpstreamFailure(Throwable cause) {
-          requestBody = null;
-          fail(cause); // the client broke its body off: the dyno cannot be told otherwise
-        }
-      });
-      data.runWith(in.sink(), subFusingMaterializer());
-      in.pull();
+    if ((ops & SelectionKey.OP_WRITE) != 0) {
+      flush();
     }
+    if (!closed && (ops & SelectionKey.OP_READ) != 0) {
+      readSocket();
+    }
+  }
 
-    /** Reads what the dyno sent: the head of a response, or the next piece of its body. */
-    private void read() {
+  @Override
+  public void tick(long now) {
+    if (closed) {
+      return;
+    }
+    if (!connected) {
+      if (now - connectBy >= 0) {
+        end(new SocketTimeoutException("Connect timeout of " + s.connectTimeout + " expired"), false);
+      }
+    } else if (now - lastActivity >= s.idleTimeout.toNanos()) {
+      end(new TimeoutException("TCP idle-timeout encountered on connection to [" + remote
+          + "], no bytes passed in the last " + s.idleTimeout), true);
+    }
+  }
+
+  private void interest(int op, boolean on) {
+    int next = on ? interest | op : interest & ~op;
+    if (next != interest && key != null && key.isValid()) {
+      interest = next;
+      key.interestOps(next);
+    }
+  }
+
+  private void write(ByteString bytes) {
+    toWrite.add(bytes.asByteBuffer());
+    if (connected && toWrite.size() == 1) {
+      flush();
+    }
+  }
+
+  /** Writes what waits, as far as the socket takes it; the rest when it has room. */
+  private void flush() {
+    while (!toWrite.isEmpty()) {
+      ByteBuffer b = toWrite.peek();
       try {
-        while (body == null) {
-          if (!awaiting) {
-            if (!buffered.isEmpty()) {
-              completeStage(); // the dyno wrote without being asked: the connection is not to be trusted
-            } else {
-              pullFromDyno();
-            }
-            return;
-          }
-          if (buffered.isEmpty()) {
-            if (dynoDone) {
-              fail(new DynoConnections.ClosedWithoutResponse(null));
-            } else {
-              pullFromDyno();
-            }
-            return;
-          }
-          ByteString in = buffered;
-          buffered = ByteString.emptyByteString();
-          int used = reader.feed(in);
-          if (used < 0) {
-            pullFromDyno();
-            return;
-          }
-          buffered = in.drop(used);
-          ResponseHead head = reader.head();
-          if (!head.interim()) {
-            respond(head);
-          }
+        if (channel.write(b) > 0) {
+          lastActivity = System.nanoTime(); // a dyno taking a big body bit by bit is not idle
         }
-        readBody();
-      } catch (BadResponse | StatusLineCheck.MissingReasonPhrase | BrokenBody e) {
-        fail(e);
+      } catch (IOException e) {
+        end(e, true);
+        return;
       }
-    }
-
-    private void pullFromDyno() {
-      if (!isClosed(bytesIn) && !hasBeenPulled(bytesIn)) {
-        pull(bytesIn);
+      if (b.hasRemaining()) {
+        interest(SelectionKey.OP_WRITE, true);
+        return;
       }
+      toWrite.poll();
     }
+    interest(SelectionKey.OP_WRITE, false);
+    DynoRequestBody next = waitingForWrite;
+    if (next != null) {
+      waitingForWrite = null;
+      next.written();
+    }
+  }
 
-    /** Hands the response on: with its body if that is all here, or with a stream of it. */
-    private void respond(ResponseHead head) {
-      closeAfter = head.close() || requestCloses;
-      ContentType type = DynoHeaders.contentType(head.contentType());
-      int status = head.status();
-      ResponseEntity entity;
-      boolean over = false;
-      if (headRequest || status == 204 || status == 304 || status == 101) {
-        // no body follows, whatever the head says its length would be
-        entity = head.contentLength() > 0
-            ? HttpEntities.create(type, head.contentLength(), Source.empty())
-            : HttpEntities.create(type, ByteString.emptyByteString());
-        over = true;
-      } else if (head.chunked()) {
-        chunks = new ChunkedBody();
-        entity = HttpEntities.createChunked(type, openBody());
-      } else if (head.contentLength() >= 0 && buffered.length() >= head.contentLength()) {
-        int length = (int) head.contentLength();
-        entity = HttpEntities.create(type, buffered.take(length));
-        buffered = buffered.drop(length);
-        over = true;
-      } else if (head.contentLength() >= 0) {
-        bodyLeft = head.contentLength();
-        entity = HttpEntities.create(type, head.contentLength(), openBody());
+  private void readSocket() {
+    ByteString bytes;
+    try {
+      bytes = io.read(channel);
+    } catch (IOException e) {
+      end(e, true);
+      return;
+    }
+    if (bytes == null) {
+      dynoDone = true;
+      interest(SelectionKey.OP_READ, false);
+      if (body != null) {
+        read();
+      } else if (awaiting) {
+        end(new DynoConnections.ClosedWithoutResponse(null), true);
       } else {
-        closeAfter = true;
-        bodyLeft = -1;
-        entity = HttpEntities.createCloseDelimited(type, openBody());
+        end(null, false); // the dyno closed an idle connection
       }
-      if (over && lastOnConnection()) {
+      return;
+    }
+    if (bytes.isEmpty()) {
+      return;
+    }
+    lastActivity = System.nanoTime();
+    buffered = buffered.isEmpty() ? bytes : buffered.concat(bytes);
+    read();
+  }
+
+  /**
+   * The connection is over: {@code cause} says why (null: a normal end). Its socket closes, with
+   * a reset when {@code reset}; a body still streaming fails; the listener is told last.
+   */
+  private void end(Throwable cause, boolean reset) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    io.unwatch(this);
+    if (body != null) {
+      body.fail(cause != null ? cause : new BrokenBody("the dyno's connection closed before the end of the body"));
+      body = null;
+    }
+    if (requestBody != null) {
+      requestBody.gone();
+      requestBody = null;
+    }
+    toWrite.clear();
+    buffered = ByteString.emptyByteString();
+    if (channel != null) {
+      if (reset) {
+        try {
+          channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException e) {
+          // closing anyway
+        }
+      }
+      if (key != null) {
+        key.cancel();
+      }
+      NioTransport.quietly(channel);
+    }
+    listener.ended(cause);
+  }
+
+  // --- HTTP/1.1
+
+  private void sendHere(DynoRequest request) {
+    if (closed) {
+      return; // the connection's listener was told, and fails the request
+    }
+    awaiting = true;
+    headRequest = request.headMethod();
+    requestCloses = request.http10();
+    RequestEntity entity = request.entity();
+    if (entity.isStrict()) {
+      ByteString data = ((HttpEntity.Strict) entity).getData();
+      write(data.isEmpty() ? request.head() : request.head().concat(data));
+    } else {
+      write(request.head());
+      boolean chunked = entity.isChunked() || entity.getContentLengthOption().isEmpty();
+      DynoRequestBody sink = new DynoRequestBody(this, chunked);
+      requestBody = sink;
+      entity.getDataBytes().to(Sink.fromGraph(sink)).withAttributes(s.dispatcher).run(s.materializer);
+    }
+  }
+
+  /** A piece of the request's streamed body, from the body's stream; it is told once it is written. */
+  void bodyPiece(DynoRequestBody from, ByteString piece) {
+    io.onLoop(() -> {
+      if (closed || requestBody != from) {
+        from.gone();
+        return;
+      }
+      waitingForWrite = from;
+      write(piece);
+    });
+  }
+
+  /** The request's body is all sent, but for {@code last} (the last chunk, or nothing). */
+  void bodyEnd(DynoRequestBody from, ByteString last) {
+    io.onLoop(() -> {
+      if (closed || requestBody != from) {
+        return;
+      }
+      requestBody = null;
+      if (!last.isEmpty()) {
+        write(last);
+      }
+    });
+  }
+
+  /** The client broke its body off: the dyno cannot be told otherwise than by a reset. */
+  void bodyBroke(DynoRequestBody from, Throwable cause) {
+    io.onLoop(() -> {
+      if (!closed && requestBody == from) {
+        requestBody = null;
+        end(cause, true);
+      }
+    });
+  }
+
+  /** Reads what the dyno sent: the head of a response, or the next piece of its body. */
+  private void read() {
+    try {
+      while (body == null) {
+        if (closed) {
+          return;
+        }
+        if (!awaiting) {
+          if (!buffered.isEmpty()) {
+            end(null, false); // the dyno wrote without being asked: the connection is not to be trusted
+          }
+          return;
+        }
+        if (buffered.isEmpty()) {
+          if (dynoDone) {
+            end(new DynoConnections.ClosedWithoutResponse(null), true);
+          }
+          return;
+        }
+        ByteString in = buffered;
+        buffered = ByteString.emptyByteString();
+        int used = reader.feed(in);
+        if (used < 0) {
+          if (dynoDone) {
+            end(new DynoConnections.ClosedWithoutResponse(null), true);
+          }
+          return;
+        }
+        buffered = in.drop(used);
+        ResponseHead head = reader.head();
+        if (!head.interim()) {
+          respond(head);
+        }
+      }
+      readBody();
+    } catch (BadResponse | StatusLineCheck.MissingReasonPhrase | BrokenBody e) {
+      end(e, true);
+    }
+  }
+
+  /** Hands the response on: with its body if that is all here, or with a stream of it. */
+  private void respond(ResponseHead head) {
+    closeAfter = head.close() || requestCloses;
+    ContentType type = DynoHeaders.contentType(head.contentType());
+    int status = head.status();
+    ResponseEntity entity;
+    boolean over = false;
+    if (headRequest || status == 204 || status == 304 || status == 101) {
+      // no body follows, whatever the head says its length would be
+      entity = head.contentLength() > 0
+          ? HttpEntities.create(type, head.contentLength(), Source.empty())
+          : HttpEntities.create(type, ByteString.emptyByteString());
+      over = true;
+    } else if (head.chunked()) {
+      chunks = new ChunkedBody();
+      entity = HttpEntities.createChunked(type, openBody());
+    } else if (head.contentLength() >= 0 && buffered.length() >= head.contentLength()) {
+      int length = (int) head.contentLength();
+      entity = HttpEntities.create(type, buffered.take(length));
+      buffered = buffered.drop(length);
+      over = true;
+    } else if (head.contentLength() >= 0) {
+      bodyLeft = head.contentLength();
+      entity = HttpEntities.create(type, head.contentLength(), openBody());
+    } else {
+      closeAfter = true;
+      bodyLeft = -1;
+      entity = HttpEntities.createCloseDelimited(type, openBody());
+    }
+    if (over) {
+      awaiting = false; // before the listener, which may give the connection back and send on it at once
+      if (lastOnConnection()) {
         listener.closing(); // before the relay has the response, and gives the connection back
       }
-      HttpResponse response = HttpResponse.create().withStatus(status(status, head.reason()))
-          .withHeaders(head.headers()).withEntity(entity);
-      listener.answered(head.http10() ? response.withProtocol(HttpProtocols.HTTP_1_0) : response);
-      if (over) {
-        responseOver();
-      }
     }
-
-    private Source<ByteString, ?> openBody() {
-      SubSourceOutlet<ByteString> out = new SubSourceOutlet<>("DynoWire.responseBody");
-      body = out;
-      out.setHandler(new AbstractOutHandler() {
-        @Override
-        public void onPull() {
-          read();
-        }
-
-        @Override
-        public void onDownstreamFinish(Throwable cause) {
-          // the body is not wanted any more (its client left): the rest of it is not worth reading
-          if (body == out) {
-            body = null;
-            listener.closing();
-            completeStage();
-          }
-        }
-      });
-      return Source.fromGraph(out.source());
-    }
-
-    /** Passes on what is here of the body, when the body's reader asked for more. */
-    private void readBody() {
-      SubSourceOutlet<ByteString> out = body;
-      if (!out.isAvailable()) {
-        return;
-      }
-      if (buffered.isEmpty()) {
-        if (!dynoDone) {
-          pullFromDyno();
-        } else if (chunks == null && bodyLeft < 0) {
-          bodyOver(); // the connection's end is the body's
-        } else {
-          throw new BrokenBody("the dyno closed the connection before the end of the body");
-        }
-        return;
-      }
-      ByteString data;
-      boolean done;
-      if (chunks != null) {
-        data = chunks.decode(buffered);
-        buffered = chunks.rest();
-        done = chunks.done();
-      } else if (bodyLeft >= 0) {
-        int take = (int) Math.min(bodyLeft, buffered.length());
-        data = buffered.take(take);
-        buffered = buffered.drop(take);
-        bodyLeft -= take;
-        done = bodyLeft == 0;
-      } else {
-        data = buffered;
-        buffered = ByteString.emptyByteString();
-        done = false;
-      }
-      if (done) {
-        if (!data.isEmpty()) {
-          out.push(data);
-        }
-        bodyOver();
-      } else if (!data.isEmpty()) {
-        out.push(data);
-      } else {
-        pullFromDyno();
-      }
-    }
-
-    private void bodyOver() {
-      SubSourceOutlet<ByteString> out = body;
-      body = null;
-      chunks = null;
-      if (lastOnConnection()) {
-        listener.closing(); // before the body's end reaches the relay, which then gives the connection back
-      }
-      out.complete();
+    HttpResponse response = HttpResponse.create().withStatus(status(status, head.reason()))
+        .withHeaders(head.headers()).withEntity(entity);
+    listener.answered(head.http10() ? response.withProtocol(HttpProtocols.HTTP_1_0) : response);
+    if (over) {
       responseOver();
     }
+  }
 
-    /**
-     * No other request may follow on the connection: the dyno closes it, the request's body was not
-     * all sent, the dyno sent more than the response, or the connection was told to close.
-     */
-    private boolean lastOnConnection() {
-      return closeAfter || requestBody != null || dynoDone || !buffered.isEmpty() || requestsOver;
-    }
+  private Source<ByteString, ?> openBody() {
+    body = new DynoResponseBody(this);
+    return Source.fromGraph(body);
+  }
 
-    /** The response is over: the connection waits for the next request, or closes. */
-    private void responseOver() {
-      awaiting = false;
-      if (lastOnConnection()) {
+  /** {@code which}'s reader took what waited after reading paused: read on; from the body's stream. */
+  void readMore(DynoResponseBody which) {
+    io.execute(() -> {
+      if (!closed && body == which) {
+        lastActivity = System.nanoTime();
+        interest(SelectionKey.OP_READ, !dynoDone);
+      }
+    });
+  }
+
+  /** {@code which} is not wanted any more (its client left): the rest is not worth reading; from the body's stream. */
+  void bodyCancelled(DynoResponseBody which) {
+    io.execute(() -> {
+      if (!closed && body == which) {
+        body = null;
         listener.closing();
-        buffered = ByteString.emptyByteString(); // what the dyno sent past its response is not read
-        completeStage();
+        end(null, false);
+      }
+    });
+  }
+
+  /** Passes on what is here of the body, pausing the reading while the body's reader lags. */
+  private void readBody() {
+    DynoResponseBody out = body;
+    if (buffered.isEmpty()) {
+      if (!dynoDone) {
         return;
       }
-      pullFromDyno();
+      if (chunks == null && bodyLeft < 0) {
+        bodyOver(); // the connection's end is the body's
+        return;
+      }
+      throw new BrokenBody("the dyno closed the connection before the end of the body");
     }
+    ByteString data;
+    boolean done;
+    if (chunks != null) {
+      data = chunks.decode(buffered);
+      buffered = chunks.rest();
+      done = chunks.done();
+    } else if (bodyLeft >= 0) {
+      int take = (int) Math.min(bodyLeft, buffered.length());
+      data = buffered.take(take);
+      buffered = buffered.drop(take);
+      bodyLeft -= take;
+      done = bodyLeft == 0;
+    } else {
+      data = buffered;
+      buffered = ByteString.emptyByteString();
+      done = false;
+    }
+    boolean full = !data.isEmpty() && out.offer(data);
+    if (done) {
+      bodyOver();
+    } else if (full) {
+      interest(SelectionKey.OP_READ, false); // until the body's reader took it (readMore)
+    }
+  }
+
+  private void bodyOver() {
+    DynoResponseBody out = body;
+    body = null;
+    chunks = null;
+    awaiting = false;
+    if (lastOnConnection()) {
+      listener.closing(); // before the body's end reaches the relay, which then gives the connection back
+    }
+    out.complete();
+    responseOver();
+  }
+
+  /**
+   * No other request may follow on the connection: the dyno closes it, the request's body was not
+   * all sent, the dyno sent more than the response, or the connection was told to close.
+   */
+  private boolean lastOnConnection() {
+    return closeAfter || requestBody != null || dynoDone || !buffered.isEmpty() || requestsOver;
+  }
+
+  /** The response is over: the connection waits for the next request, or closes. */
+  private void responseOver() {
+    if (closed || awaiting) {
+      return; // closed meanwhile, or already carrying the next request
+    }
+    if (lastOnConnection()) {
+      listener.closing();
+      end(null, false);
+      return;
+    }
+    interest(SelectionKey.OP_READ, true);
   }
 
   private static StatusCode status(int code, String reason) {

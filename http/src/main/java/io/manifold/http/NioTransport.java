@@ -67,6 +67,19 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
     void ready(SelectionKey key);
   }
 
+  /**
+   * Something of this loop with a time-out of its own (a dyno connection's connect and idle
+   * time-outs), looked at every {@link #TICK_NANOS} on the loop's thread, for as long as it is
+   * {@link #watch watched}: one clock for all of them, rather than a timer set and cancelled per
+   * request.
+   */
+  interface Timed {
+    void tick(long nowNanos);
+  }
+
+  /** How often the {@link Timed} ones are looked at, so how late a time-out may fire: 50 ms. */
+  static final long TICK_NANOS = 50_000_000L;
+
   /** The loop's thread, which knows its transport. */
   private static final class LoopThread extends Thread {
     final NioTransport transport;
@@ -86,6 +99,9 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
   /** The selector thread's read buffer: every connection's bytes pass through it, one read at a time. */
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
   private final String name;
+  /** The {@link Timed} ones of this loop; only on its thread. */
+  private final java.util.Set<Timed> timed = new java.util.LinkedHashSet<>();
+  private long nextTick = System.nanoTime() + TICK_NANOS;
   private volatile boolean closed;
   private long lastUnexpectedLogged = System.nanoTime() - 20_000_000_000L;
   private long unexpectedSinceLogged;
@@ -113,6 +129,34 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
     if (Thread.currentThread() != thread && !awake.get() && awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
+  }
+
+  /** Whether the calling thread is this loop's. */
+  boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Runs {@code task} now when on this loop's thread, else queues it here. */
+  void onLoop(Runnable task) {
+    if (Thread.currentThread() == thread) {
+      task.run();
+    } else {
+      execute(task);
+    }
+  }
+
+  /** Registers {@code channel} for {@code ops} now; only on the loop's thread. */
+  SelectionKey registerHere(SocketChannel channel, int ops, Ready handler) throws IOException {
+    return channel.register(selector, ops, handler);
+  }
+
+  /** {@code t} is looked at every tick from now on, until {@link #unwatch}; only on the loop's thread. */
+  void watch(Timed t) {
+    timed.add(t);
+  }
+
+  void unwatch(Timed t) {
+    timed.remove(t);
   }
 
   /** Registers {@code channel} for {@code ops} (on the selector thread); {@code then} gets its key. */
@@ -274,15 +318,19 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
         }
         if (!tasks.isEmpty()) {
           selector.selectNow(this::dispatch);
+          tick();
           continue;
         }
         awake.set(false);
-        if (tasks.isEmpty()) {
+        if (!tasks.isEmpty()) {
+          selector.selectNow(this::dispatch);
+        } else if (timed.isEmpty()) {
           selector.select(this::dispatch);
         } else {
-          selector.selectNow(this::dispatch);
+          selector.select(this::dispatch, Math.max(1, (nextTick - System.nanoTime()) / 1_000_000L));
         }
         awake.set(true);
+        tick();
       } catch (ClosedSelectorException e) {
         return;
       } catch (VirtualMachineError e) {
@@ -290,6 +338,27 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
         return;
       } catch (Throwable e) {
         unexpected(e); // one connection's trouble is its own: its stage has been told; the loop goes on
+      }
+    }
+  }
+
+  /** Looks at the {@link Timed} ones when a tick is due. */
+  private void tick() {
+    long now = System.nanoTime();
+    if (now - nextTick < 0) {
+      return;
+    }
+    nextTick = now + TICK_NANOS;
+    if (timed.isEmpty()) {
+      return;
+    }
+    for (Timed t : timed.toArray(new Timed[0])) { // a tick may end its own watch
+      try {
+        t.tick(now);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
+        unexpected(e);
       }
     }
   }

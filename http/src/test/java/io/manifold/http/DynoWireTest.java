@@ -330,4 +330,56 @@ class DynoWireTest {
     assertEquals(413, h.get("/after").statusCode(), "the next request is answered, on a new connection");
     assertEquals(2, connections.get(), "the first connection was not given the next request");
   }
+
+  @Test
+  void aBodyFarLargerThanTheRoutersBuffersReachesAReaderThatStallsWholeAndTheDynoWaitsForIt() throws Exception {
+    h.front(s -> s);
+    int total = 64 * 1024 * 1024;
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
+      try (socket) {
+        Backends.readHead(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] piece = new byte[64 * 1024];
+        for (int sent = 0; sent < total; sent += piece.length) {
+          for (int i = 0; i < piece.length; i++) {
+            piece[i] = (byte) ((sent + i) % 251);
+          }
+          out.write(piece);
+          written.addAndGet(piece.length);
+        }
+        out.flush();
+      } catch (IOException reset) {
+        // the router hung up
+      }
+    }));
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      send(s.getOutputStream(), get("/big"));
+      InputStream in = s.getInputStream();
+      String head = Backends.readHead(in);
+      assertTrue(head.startsWith("HTTP/1.1 200"), head);
+      // the reader stalls: what the dyno can write meanwhile is bounded by the sockets' buffers and
+      // the router's read-ahead, far less than the body
+      long before = -1;
+      for (int i = 0; i < 100 && written.get() != before; i++) { // until the dyno is held up (at most 10 s)
+        before = written.get();
+        Thread.sleep(100);
+      }
+      assertTrue(written.get() < total / 2, "the dyno was held up, not read ahead of the reader: " + written.get());
+      byte[] buf = new byte[64 * 1024];
+      long got = 0;
+      for (int n; got < total && (n = in.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          if (buf[i] != (byte) ((got + i) % 251)) {
+            throw new AssertionError("byte " + (got + i) + " differs");
+          }
+        }
+        got += n;
+      }
+      assertEquals(total, got);
+    }
+    assertTrue(h.line().contains(" status=200 bytes=" + total + " "));
+  }
 }
