@@ -9,7 +9,7 @@ import org.apache.pekko.stream.BufferOverflowException;
 
 /**
  * What a failed exchange with a dyno means in Heroku's words. The router's connections to dynos
- * ({@link DynoWire} on {@link SocketStage}) and Pekko HTTP's client (for upgrades) report a
+ * ({@link DynoWire}) and Pekko HTTP's client (for upgrades) report a
  * connection that could not be made, a response refused and a connection that closed early as
  * exceptions; their types and texts say which.
  */

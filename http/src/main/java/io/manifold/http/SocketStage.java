@@ -1,11 +1,8 @@
 package io.manifold.http;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -26,42 +23,36 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * One TCP connection of the router as a stream stage, bytes in (to write) and bytes out (read),
- * on a {@link NioTransport}. It keeps the semantics of Pekko's TCP stage, which the HTTP layers
- * above it were written for: the peer's end of stream completes the output and writing goes on;
- * the input's end closes the connection once what was written has gone, or only its sending side
- * when {@code halfClose} (a connection to a dyno) and reading goes on; a failed input, or an
- * output cancelled with a failure, resets the connection (RST). A connection to a dyno that takes
- * longer than {@code connectTimeout} fails with "Connect timeout", one refused with "Connection
- * refused" (as Pekko's, so {@link Failures} reads them the same), and one that passes no byte for
- * {@code idleTimeout} closes with a {@link TimeoutException}.
+ * One client connection of the router as a stream stage, bytes in (to write) and bytes out
+ * (read), on a {@link NioTransport}, for Pekko HTTP's server layer. It keeps the semantics of
+ * Pekko's TCP stage, which that layer was written for: the peer's end of stream completes the
+ * output and writing goes on; the input's end closes the connection once what was written has
+ * gone; a failed input, or an output cancelled with a failure, resets the connection (RST). A
+ * connection that passes no byte for {@code idleTimeout} closes with a {@link TimeoutException}.
+ * (The router's connections to dynos have no stream: {@link DynoWire}.)
  */
 final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final Inlet<ByteString> in = Inlet.create("Socket.in");
   private final Outlet<ByteString> out = Outlet.create("Socket.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
   private final NioTransport io;
-  /** An accepted connection, or null for one to open to {@link #remote}. */
   private final SocketChannel accepted;
+  /** The client's address, for the idle time-out's message. */
   private final InetSocketAddress remote;
-  private final boolean halfClose;
-  private final Duration connectTimeout;
   private final Duration idleTimeout;
-  /** Told once when an accepted connection is over. */
+  /** Told once when the connection is over. */
   private final Runnable onClose;
 
-  private SocketStage(NioTransport io, SocketChannel accepted, InetSocketAddress remote, boolean halfClose,
-      Duration connectTimeout, Duration idleTimeout, Runnable onClose) {
+  private SocketStage(NioTransport io, SocketChannel accepted, InetSocketAddress remote, Duration idleTimeout,
+      Runnable onClose) {
     this.io = io;
     this.accepted = accepted;
     this.remote = remote;
-    this.halfClose = halfClose;
-    this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
     this.onClose = onClose;
   }
 
-  /** A connection a listener accepted; without half-close, as Pekko HTTP's server binds. */
+  /** A connection a listener accepted, without half-close, as Pekko HTTP's server binds. */
   static SocketStage accepted(NioTransport io, SocketChannel channel, Duration idleTimeout, Runnable onClose) {
     InetSocketAddress peer;
     try {
@@ -69,12 +60,7 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     } catch (IOException e) {
       peer = null;
     }
-    return new SocketStage(io, channel, peer, false, null, idleTimeout, onClose);
-  }
-
-  /** A connection to open to {@code remote}, with half-close, as Pekko HTTP's client connects. */
-  static SocketStage outgoing(NioTransport io, InetSocketAddress remote, Duration connectTimeout, Duration idleTimeout) {
-    return new SocketStage(io, null, remote, true, connectTimeout, idleTimeout, () -> { });
+    return new SocketStage(io, channel, peer, idleTimeout, onClose);
   }
 
   @Override
@@ -106,7 +92,6 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private ByteString unread = ByteString.emptyByteString();
     private boolean ended;
     private IOException failure;
-    private boolean connected;
     private boolean writable;
     private boolean paused;
     private boolean signalled;
@@ -120,24 +105,6 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     @Override
     public void ready(SelectionKey k) {
       int ops = k.readyOps();
-      if ((ops & SelectionKey.OP_CONNECT) != 0) {
-        try {
-          if (!channel.finishConnect()) {
-            return; // not yet: the selector tells again
-          }
-          k.interestOps(SelectionKey.OP_READ);
-          synchronized (this) {
-            connected = true;
-          }
-        } catch (IOException e) {
-          k.cancel();
-          synchronized (this) {
-            failure = e;
-          }
-        }
-        tell();
-        return;
-      }
       boolean tell = false;
       if ((ops & SelectionKey.OP_WRITE) != 0) {
         k.interestOps(k.interestOps() & ~SelectionKey.OP_WRITE);
@@ -233,10 +200,6 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       return failure;
     }
 
-    synchronized boolean connected() {
-      return connected;
-    }
-
     synchronized boolean takeWritable() {
       boolean w = writable;
       writable = false;
@@ -279,7 +242,6 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
   private final class Logic extends TimerGraphStageLogic {
     private Socket socket;
-    private boolean connected;
     /** Bytes taken from upstream and not yet written. */
     private ByteBuffer pending;
     private boolean inDone;
@@ -295,18 +257,16 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
           ByteString bytes = grab(in);
           pending = bytes.asByteBuffer();
           lastActivity = System.nanoTime();
-          if (connected) {
-            write();
-          }
+          write();
         }
 
         @Override
         public void onUpstreamFinish() {
           inDone = true;
-          if (connected && pending == null) {
-            inputOver();
+          if (pending == null) {
+            finish();
           }
-          // otherwise once connected, or once what is pending has been written
+          // otherwise once what is pending has been written
         }
 
         @Override
@@ -317,9 +277,7 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       setHandler(out, new AbstractOutHandler() {
         @Override
         public void onPull() {
-          if (connected) {
-            deliver();
-          }
+          deliver();
         }
 
         @Override
@@ -327,10 +285,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
           outDone = true;
           if (!(cause instanceof SubscriptionWithCancelException.NonFailureCancellation)) {
             abort(cause);
-          } else if ((!halfClose || inDone) && pending == null) {
+          } else if (pending == null) {
             finish();
           }
-          // else: with half-close, reading goes on (and is dropped) until the input ends too
         }
       });
     }
@@ -343,116 +300,26 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
         Duration check = Duration.ofNanos(Math.max(idleTimeout.toNanos() / 8, 10_000_000L));
         scheduleWithFixedDelay("idle", check, check);
       }
-      if (accepted != null) {
-        socket = new Socket(accepted, io);
-        socket.news = news;
-        io.register(accepted, SelectionKey.OP_READ, socket, k -> socket.key = k);
-        connected = true;
-        pull(in);
-        return;
-      }
-      SocketChannel channel;
-      try {
-        channel = SocketChannel.open();
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      } catch (IOException e) {
-        failStage(e);
-        return;
-      }
-      socket = new Socket(channel, io);
+      socket = new Socket(accepted, io);
       socket.news = news;
-      scheduleOnce("connect", connectTimeout); // the name's lookup included
-      if (remote.isUnresolved() && !isAddress(remote.getHostString())) {
-        // a node's name: looking it up may wait on DNS, which must not hold up this thread's other
-        // connections, so it is looked up on Pekko's blocking-IO dispatcher
-        AsyncCallback<InetSocketAddress> resolved = createAsyncCallback(this::connect);
-        String host = remote.getHostString();
-        int port = remote.getPort();
-        materializer().system().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher")
-            .execute(() -> resolved.invoke(new InetSocketAddress(host, port)));
-        return;
-      }
-      connect(remote.isUnresolved() ? new InetSocketAddress(remote.getHostString(), remote.getPort()) : remote);
-    }
-
-    /** An IP address written out, which the JVM reads without asking DNS. */
-    private static boolean isAddress(String host) {
-      return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-    }
-
-    /** Connects to {@code to}, looked up (an unresolved one failed its lookup); a connect time-out is running. */
-    private void connect(InetSocketAddress to) {
-      if (closed) {
-        return; // the connect time-out came first
-      }
-      if (to.isUnresolved()) {
-        socket.close(false);
-        closed = true;
-        failStage(new UnknownHostException(to.getHostString() + ": the dyno's host has no address"));
-        return;
-      }
-      try {
-        boolean now = socket.channel.connect(to);
-        io.register(socket.channel, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, socket, k -> socket.key = k);
-        if (now) {
-          connected();
-        }
-      } catch (IOException e) {
-        socket.close(false);
-        closed = true;
-        failStage(e instanceof ConnectException ? e : new StreamTcpException("Tcp connect to " + remote + " failed: " + e));
-      }
+      io.register(accepted, SelectionKey.OP_READ, socket, k -> socket.key = k);
+      pull(in);
     }
 
     @Override
     public void onTimer(Object key) {
-      if (key.equals("connect")) {
-        if (!connected && !closed) {
-          socket.close(false);
-          closed = true;
-          failStage(new SocketTimeoutException("Connect timeout of " + connectTimeout + " expired"));
-        }
-      } else if (System.nanoTime() - lastActivity >= idleTimeout.toNanos()) {
+      if (System.nanoTime() - lastActivity >= idleTimeout.toNanos()) {
         abort(new TimeoutException("TCP idle-timeout encountered on connection to [" + remote + "], no bytes passed in the last "
             + idleTimeout));
       }
     }
 
-    private void connected() {
-      connected = true;
-      cancelTimer("connect");
-      if (pending != null) {
-        write();
-      } else if (inDone) {
-        inputOver();
-      } else if (!hasBeenPulled(in)) {
-        pull(in);
-      }
-      if (isAvailable(out)) {
-        deliver();
-      }
-    }
-
-    /** The selector has news: bytes, the peer's end, a failure, a connection made, room to write. */
+    /** The selector has news: bytes, the peer's end, a failure, room to write. */
     private void onNews() {
       if (closed) {
         return;
       }
       socket.seen();
-      if (!connected) {
-        IOException f = socket.failure();
-        if (f != null) {
-          closed = true;
-          socket.close(false);
-          failStage(f);
-          return;
-        }
-        if (socket.connected()) {
-          connected();
-        }
-        return;
-      }
       if (socket.takeWritable() && pending != null) {
         write();
       }
@@ -509,22 +376,9 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
       pending = null;
       if (inDone) {
-        inputOver();
+        finish();
       } else if (!hasBeenPulled(in)) {
         pull(in);
-      }
-    }
-
-    /** All input has been written: close, or only the sending side when the reading goes on. */
-    private void inputOver() {
-      if (outDone || !halfClose) {
-        finish();
-      } else {
-        try {
-          socket.channel.shutdownOutput();
-        } catch (IOException e) {
-          abort(e);
-        }
       }
     }
 
@@ -554,7 +408,7 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
         closed = true;
         if (socket != null) {
           socket.close(true);
-        } else if (accepted != null) {
+        } else {
           NioTransport.quietly(accepted);
         }
         onClose.run();
