@@ -18,6 +18,8 @@ import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request's exchange with the app's dynos, once it has a slot on one: send it, retry on
@@ -28,6 +30,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * the body was sent.
  */
 final class DynoCall {
+  private static final Logger LOG = LoggerFactory.getLogger(DynoCall.class);
   private final Proxy p;
   private final Exchange ex;
   private final String app;
@@ -119,8 +122,28 @@ final class DynoCall {
     }
     DynoLease lease = upgrade ? UpgradeRelay.send(p, route.endpoint(), outgoing) : p.connections(route).send(toDyno);
     this.lease = lease;
-    lease.response().whenCompleteAsync((response, failure) -> answered(route, lease, response, failure),
-        SameThread.INSTANCE);
+    lease.response().whenCompleteAsync((response, failure) -> {
+      try {
+        answered(route, lease, response, failure);
+      } catch (RuntimeException bug) {
+        broke(lease, bug);
+      }
+    }, SameThread.INSTANCE);
+  }
+
+  /**
+   * A bug of the router's broke the relay of an answer. The future would swallow it, and the
+   * client would wait for ever; it gets H13 instead, the connection closes, and the bug is logged.
+   * Whether the request's slot came back is not known here, so it is left as it is: a slot lost
+   * is the lesser harm than a slot counted back twice.
+   */
+  private void broke(DynoLease lease, Throwable bug) {
+    LOG.error("the router failed to relay the answer of {} to request {}; the client gets H13", ex.dyno, ex.requestId, bug);
+    lease.abort();
+    if (ex.settle()) {
+      cancelH12();
+      ex.answer.complete(p.outcomes.refused(ex, HCode.H13, HCode.H13.status(), null));
+    }
   }
 
   /** The connection to {@code route} failed: quarantine it and try another; true if one was tried. */
