@@ -3,6 +3,7 @@ package io.manifold.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +14,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Real backends on 127.0.0.1 for the router to talk to: JDK HTTP servers and raw sockets. */
 final class Backends implements AutoCloseable {
@@ -72,6 +75,100 @@ final class Backends implements AutoCloseable {
     t.start();
     open.add(server);
     return server.getLocalPort();
+  }
+
+  /** What a {@link #keepAlive} dyno is told of each of its connections. */
+  interface Connections {
+    Connections NONE = new Connections() { };
+
+    default void opened() {}
+
+    /** The router closed the connection (FIN or reset), or the dyno did after an answer. */
+    default void closed() {}
+  }
+
+  /**
+   * A raw dyno on keep-alive connections: it reads each request whole (its head, and a body of the
+   * length or chunks the head gives, framing and all), writes {@code answer(request)} byte for byte,
+   * and closes the connection after an answer that says {@code Connection: close} or whose body has
+   * no framing (one that can have a body: not to HEAD, not 1xx, 204 or 304). Bounded: 1,000 requests
+   * per connection.
+   */
+  int keepAlive(Function<String, String> answer, Connections told) throws IOException {
+    return raw(socket -> {
+      told.opened();
+      try (socket) {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        for (int n = 0; n < 1_000; n++) {
+          String head = readHead(in);
+          if (head.isEmpty()) {
+            return; // the router closed its side
+          }
+          String request = head + body(head, in);
+          String response = answer.apply(request);
+          out.write(response.getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+          if (endsConnection(request, response)) {
+            return;
+          }
+        }
+      } catch (IOException reset) {
+        // the router hung up without a FIN
+      } finally {
+        told.closed();
+      }
+    });
+  }
+
+  int keepAlive(Function<String, String> answer) throws IOException {
+    return keepAlive(answer, Connections.NONE);
+  }
+
+  private static boolean endsConnection(String request, String response) {
+    String lower = response.toLowerCase(Locale.ROOT);
+    int end = lower.indexOf("\r\n\r\n");
+    String head = end < 0 ? lower : lower.substring(0, end);
+    if (head.contains("connection: close")) {
+      return true;
+    }
+    boolean framed = head.contains("content-length") || head.contains("transfer-encoding");
+    boolean bodyless = request.startsWith("HEAD ") || head.startsWith("http/1.1 1") || head.startsWith("http/1.1 204")
+        || head.startsWith("http/1.1 304");
+    return !framed && !bodyless;
+  }
+
+  /** A message's body as it came, chunk framing and all, as its head frames it. */
+  static String body(String head, InputStream in) throws IOException {
+    String lower = head.toLowerCase(Locale.ROOT);
+    int at = lower.indexOf("content-length: ");
+    if (at >= 0) {
+      int n = Integer.parseInt(lower.substring(at + 16, lower.indexOf("\r\n", at)).trim());
+      return new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+    if (lower.contains("transfer-encoding: chunked")) {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      while (true) {
+        String sizeLine = line(in);
+        all.writeBytes((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        int size = Integer.parseInt(sizeLine.trim(), 16);
+        all.writeBytes(in.readNBytes(size + 2));
+        if (size == 0) {
+          return all.toString(StandardCharsets.ISO_8859_1);
+        }
+      }
+    }
+    return "";
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
   }
 
   /** A port nothing listens on. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.dyno.DynoState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,71 +47,17 @@ class DynoWireTest {
     h.close();
   }
 
-  /**
-   * A raw dyno: reads each request (its head, and a body of the length or chunks the head gives),
-   * answers with {@code answer(request)}, and closes the connection after an answer that says
-   * {@code Connection: close} or has no length (bounded: 100 requests per connection).
-   */
+  /** A raw dyno ({@link Backends#keepAlive}) that records each request and counts its connections. */
   private int dyno(Function<String, String> answer) throws IOException {
-    return h.backends.raw(socket -> {
-      connections.incrementAndGet();
-      try (socket) {
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        for (int n = 0; n < 100; n++) {
-          String head = Backends.readHead(in);
-          if (head.isEmpty()) {
-            return;
-          }
-          String request = head + body(head, in);
-          requests.add(request);
-          String response = answer.apply(request);
-          out.write(response.getBytes(StandardCharsets.ISO_8859_1));
-          out.flush();
-          String lower = response.toLowerCase(Locale.ROOT);
-          String responseHead = lower.substring(0, lower.indexOf("\r\n\r\n"));
-          if (responseHead.contains("connection: close") || !responseHead.contains("content-length")
-              && !responseHead.contains("transfer-encoding")) {
-            return;
-          }
-        }
-      } catch (IOException reset) {
-        // the router hung up
+    return h.backends.keepAlive(request -> {
+      requests.add(request);
+      return answer.apply(request);
+    }, new Backends.Connections() {
+      @Override
+      public void opened() {
+        connections.incrementAndGet();
       }
     });
-  }
-
-  /** A request's body as it came, chunk framing and all. */
-  private static String body(String head, InputStream in) throws IOException {
-    String lower = head.toLowerCase(Locale.ROOT);
-    int at = lower.indexOf("content-length: ");
-    if (at >= 0) {
-      int n = Integer.parseInt(lower.substring(at + 16, lower.indexOf("\r\n", at)).trim());
-      return new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
-    }
-    if (lower.contains("transfer-encoding: chunked")) {
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      while (true) {
-        String sizeLine = line(in);
-        all.writeBytes((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        int size = Integer.parseInt(sizeLine.trim(), 16);
-        all.writeBytes(in.readNBytes(size + 2));
-        if (size == 0) {
-          return all.toString(StandardCharsets.ISO_8859_1);
-        }
-      }
-    }
-    return "";
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    for (int c; (c = in.read()) != -1 && c != '\n'; ) {
-      if (c != '\r') {
-        b.append((char) c);
-      }
-    }
-    return b.toString();
   }
 
   private static void send(OutputStream out, String request) throws IOException {
@@ -127,7 +72,7 @@ class DynoWireTest {
   /** A response's head and its body, read as its Content-Length or chunks frame it. */
   private static String response(InputStream in) throws IOException {
     String head = Backends.readHead(in);
-    return head + body(head, in);
+    return head + Backends.body(head, in);
   }
 
   @Test

@@ -52,28 +52,24 @@ class RouterResponsesTest {
   }
 
   /**
-   * A raw keep-alive dyno: answers each request on a connection with {@code answer(request line)}
-   * until the router closes the connection (bounded: 1,000 requests per connection).
+   * A raw keep-alive dyno ({@link Backends#keepAlive}) that answers each request line with
+   * {@code answer(line)}, records the lines and counts its connections; it tells when the router
+   * closed one.
    */
   private int keepAliveDyno(Function<String, String> answer) throws IOException {
-    return h.backends.raw(socket -> {
-      connections.incrementAndGet();
-      try (socket) {
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        for (int n = 0; n < 1_000; n++) {
-          String head = Backends.readHead(in);
-          if (head.isEmpty()) {
-            closedByRouter.countDown(); // end of stream: the router closed its side
-            return;
-          }
-          String line = head.substring(0, head.indexOf("\r\n"));
-          requestLines.add(line);
-          out.write(answer.apply(line).getBytes(StandardCharsets.ISO_8859_1));
-          out.flush();
-        }
-      } catch (IOException reset) {
-        closedByRouter.countDown(); // the router hung up without a FIN
+    return h.backends.keepAlive(request -> {
+      String line = request.substring(0, request.indexOf("\r\n"));
+      requestLines.add(line);
+      return answer.apply(line);
+    }, new Backends.Connections() {
+      @Override
+      public void opened() {
+        connections.incrementAndGet();
+      }
+
+      @Override
+      public void closed() {
+        closedByRouter.countDown();
       }
     });
   }
