@@ -139,7 +139,9 @@ public final class RouterFront {
    * The server side. Pekko reads one request ahead ({@code pipelining-limit = 2}), so that it
    * notices a client that closes its connection while its request waits; requests are still
    * handled one at a time per connection. The router's own timers bound every request, so Pekko's request time-out is
-   * off, and its idle time-out only closes connections that outlived every router timer. Bodies
+   * off: zero rather than {@code infinite}, which leaves its stage out of every connection (an
+   * infinite one kept the stage, and its per-request bookkeeping, for nothing). Pekko's idle
+   * time-out only closes connections that outlived every router timer. Bodies
    * stream through and are never held, so they need no size limit. Pekko's parser limits sit at
    * twice Heroku's so that the router sees a request over Heroku's limit and logs its H26 in the
    * app's log ({@link RequestChecks}); beyond them, {@link HerokuParsingErrors} answers. A HEAD
@@ -154,7 +156,7 @@ public final class RouterFront {
         pekko.http.server {
           server-header = ""
           remote-address-attribute = on
-          request-timeout = infinite
+          request-timeout = 0s
           idle-timeout = %dms
           pipelining-limit = 2
           transparent-head-requests = off
