@@ -327,4 +327,100 @@ class DynoWireTest {
     }
     assertTrue(h.line().contains(" status=200 bytes=" + total + " "));
   }
+
+  @Test
+  void aClientThatLeavesMidBodyGetsItsConnectionToTheDynoClosedAndItsSlotBack() throws Exception {
+    h.front(s -> s);
+    long total = 1L << 30; // far more than the client will read; the dyno stops when its connection closes
+    java.util.concurrent.CountDownLatch dynoCutOff = new java.util.concurrent.CountDownLatch(1);
+    h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
+      try (socket) {
+        Backends.readHead(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] piece = new byte[64 * 1024];
+        for (long sent = 0; sent < total; sent += piece.length) {
+          out.write(piece);
+        }
+      } catch (IOException cutOff) {
+        dynoCutOff.countDown();
+      }
+    }));
+    h.awaitUp(1);
+    try (Socket s = h.connect()) {
+      send(s.getOutputStream(), get("/endless"));
+      assertTrue(Backends.readHead(s.getInputStream()).startsWith("HTTP/1.1 200"));
+      assertEquals(64 * 1024, s.getInputStream().readNBytes(64 * 1024).length);
+    } // the client leaves with the body far from over
+    assertTrue(dynoCutOff.await(10, java.util.concurrent.TimeUnit.SECONDS), "the router closed its connection to the dyno");
+    FrontHarness.await(() -> h.routes().inFlight() == 0, "the dyno's slot is back");
+    String line = h.line();
+    assertTrue(line.startsWith("sock=client at=warning code=H27 "), line);
+  }
+
+  @Test
+  void anUploadFarLargerThanTheRoutersBuffersReachesADynoThatStallsWholeAndTheClientWaitsForIt() throws Exception {
+    h.front(s -> s);
+    int total = 64 * 1024 * 1024;
+    java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<String> received = new java.util.concurrent.CompletableFuture<>();
+    h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
+      try (socket) {
+        InputStream in = socket.getInputStream();
+        String head = Backends.readHead(in);
+        readOn.await(); // stalls until the test has seen the client held up
+        byte[] buf = new byte[64 * 1024];
+        long got = 0;
+        for (int n; got < total && (n = in.read(buf)) > 0; ) {
+          for (int i = 0; i < n; i++) {
+            if (buf[i] != (byte) ((got + i) % 251)) {
+              received.complete("byte " + (got + i) + " differs");
+              return;
+            }
+          }
+          got += n;
+        }
+        received.complete(head.toLowerCase(Locale.ROOT).contains("content-length: " + total) ? "bytes " + got : head);
+        socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+      } catch (IOException | InterruptedException e) {
+        received.complete(e.toString());
+      }
+    }));
+    h.awaitUp(1);
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    try (Socket s = h.connect()) {
+      Thread uploader = new Thread(() -> {
+        try {
+          OutputStream out = s.getOutputStream();
+          out.write(("POST /upload HTTP/1.1\r\nHost: shop.localhost\r\nContent-Length: " + total + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          byte[] piece = new byte[64 * 1024];
+          for (int at = 0; at < total; at += piece.length) {
+            for (int i = 0; i < piece.length; i++) {
+              piece[i] = (byte) ((at + i) % 251);
+            }
+            out.write(piece);
+            sent.addAndGet(piece.length);
+          }
+          out.flush();
+        } catch (IOException e) {
+          // the test fails on what the dyno received
+        }
+      }, "uploader");
+      uploader.setDaemon(true);
+      uploader.start();
+      long before = -1;
+      for (int i = 0; i < 100 && sent.get() != before; i++) { // until the client is held up (at most 10 s)
+        before = sent.get();
+        Thread.sleep(100);
+      }
+      assertTrue(sent.get() < total / 2, "the client was held up, not read ahead of the dyno: " + sent.get());
+      readOn.countDown();
+      assertEquals("bytes " + total, received.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(Backends.readHead(s.getInputStream()).startsWith("HTTP/1.1 200"));
+      uploader.join(10_000);
+    }
+    assertTrue(h.line().contains(" status=200 "));
+  }
 }
