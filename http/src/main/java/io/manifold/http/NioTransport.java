@@ -106,7 +106,13 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
   private long lastUnexpectedLogged = System.nanoTime() - 20_000_000_000L;
   private long unexpectedSinceLogged;
 
-  NioTransport(String name) {
+  /** Whose thread this is ({@link RouterThreads}), and its index there. */
+  final Object owner;
+  final int index;
+
+  NioTransport(String name, Object owner, int index) {
+    this.owner = owner;
+    this.index = index;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {

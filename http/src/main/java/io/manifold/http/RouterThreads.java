@@ -39,7 +39,7 @@ final class RouterThreads {
     Config defaults = system.settings().config().getConfig("pekko.actor.default-dispatcher");
     for (int i = 0; i < threads; i++) {
       String id = "manifold-router-" + router + "-" + (i + 1);
-      NioTransport loop = new NioTransport(id);
+      NioTransport loop = new NioTransport(id, this, i);
       loops[i] = loop;
       Config config = ConfigFactory.parseMap(Map.of("id", id, "type", "Dispatcher")).withFallback(defaults);
       registry.registerConfigurator(id, new LoopDispatcher(config, registry, loop));
@@ -66,17 +66,10 @@ final class RouterThreads {
     return loops.length;
   }
 
-  /** The index of the calling thread among these, or -1 when it is none of them. */
+  /** The index of the calling thread among these, or -1 when it is none of them (asked once per request). */
   int currentIndex() {
     NioTransport here = NioTransport.current();
-    if (here != null) {
-      for (int i = 0; i < loops.length; i++) {
-        if (loops[i] == here) {
-          return i;
-        }
-      }
-    }
-    return -1;
+    return here != null && here.owner == this ? here.index : -1;
   }
 
   /** A Pekko dispatcher whose executor is one {@link NioTransport}, the same one for its whole life. */
