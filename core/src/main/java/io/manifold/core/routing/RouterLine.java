@@ -49,10 +49,22 @@ public record RouterLine(
     b.append(" request_id=").append(requestId);
     b.append(" fwd=\"").append(fwd).append('"');
     b.append(" dyno=").append(dyno == null ? "" : dyno);
-    b.append(" connect=").append(connectMillis < 0 ? "" : connectMillis + "ms");
-    b.append(" service=").append(serviceMillis < 0 ? "" : serviceMillis + "ms");
-    b.append(" status=").append(status <= 0 ? "" : Integer.toString(status));
-    b.append(" bytes=").append(bytes < 0 ? "" : Long.toString(bytes));
+    b.append(" connect=");
+    if (connectMillis >= 0) {
+      b.append(connectMillis).append("ms");
+    }
+    b.append(" service=");
+    if (serviceMillis >= 0) {
+      b.append(serviceMillis).append("ms");
+    }
+    b.append(" status=");
+    if (status > 0) {
+      b.append(status);
+    }
+    b.append(" bytes=");
+    if (bytes >= 0) {
+      b.append(bytes);
+    }
     b.append(" protocol=").append(protocol);
     return b.toString();
   }
