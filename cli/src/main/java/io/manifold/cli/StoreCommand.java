@@ -43,7 +43,9 @@ final class StoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = SharedStore.dataDir(dataDir);
-    SharedStore.Status s = SharedStore.status(dir);
+    // with --stop, counted and stopped under the nodes' lock, so that no node joins in between
+    SharedStore.Stopping stopping = stop ? SharedStore.stop(dir, force, STOP_WAIT) : null;
+    SharedStore.Status s = stop ? stopping.found() : SharedStore.status(dir);
     if (s == null) {
       out.println("manifold: no store process serves " + dir + " (a manifold node starts one when it needs it)");
       return 0;
@@ -60,8 +62,7 @@ final class StoreCommand implements Callable<Integer> {
           + " stop them first (they would lose the database), or add --force");
       return 1;
     }
-    boolean stopped = SharedStore.stop(dir, STOP_WAIT);
-    out.println(stopped ? "manifold: the store process (pid " + s.pid() + ") stopped; log " + s.log()
+    out.println(stopping.stopped() ? "manifold: the store process (pid " + s.pid() + ") stopped; log " + s.log()
         : "manifold: the store process (pid " + s.pid() + ") was gone already");
     return 0;
   }

@@ -240,7 +240,12 @@ public final class SharedStore implements AutoCloseable {
     if (!Files.exists(dir.resolve(PORT_FILE))) {
       return null;
     }
-    try (SharedStore store = locked(dir, Duration.ofSeconds(30).plus(LOCK_SLACK), () -> join(dir, false))) {
+    return locked(dir, Duration.ofSeconds(30).plus(LOCK_SLACK), () -> counted(dir));
+  }
+
+  /** The store found, its clients counted; under the nodes' lock. */
+  private static Status counted(Path dir) throws IOException {
+    try (SharedStore store = join(dir, false)) {
       if (store == null) {
         return null;
       }
@@ -255,12 +260,35 @@ public final class SharedStore implements AutoCloseable {
   }
 
   /**
-   * Stops the store that serves {@code dataDir} (SIGTERM: it closes the database) and returns once
-   * it is gone, at most {@code within}; false when no store process was there to stop. Its
-   * clients lose the database.
+   * What {@link #stop} did: {@code found} is the store as it was (null: none served the data
+   * directory), and {@code stopped} whether it was stopped; a store with clients is left alone
+   * unless forced.
    */
-  public static boolean stop(Path dataDir, Duration within) {
+  public record Stopping(Status found, boolean stopped) {}
+
+  /**
+   * Stops the store that serves {@code dataDir} (SIGTERM: it closes the database) if no client
+   * is connected to it, or also then when {@code force} (its clients lose the database), and
+   * returns once it is gone, at most {@code within}. The count and the stop are both under the
+   * nodes' lock, as a store that stops for idleness does it: a node that starts meanwhile waits,
+   * then starts a store of its own, rather than join this one as it goes.
+   */
+  public static Stopping stop(Path dataDir, boolean force, Duration within) {
     Path dir = dataDir.toAbsolutePath().normalize();
+    if (!Files.exists(dir.resolve(PORT_FILE))) {
+      return new Stopping(null, false);
+    }
+    return locked(dir, within.plus(LOCK_SLACK), () -> {
+      Status found = counted(dir);
+      if (found == null || found.connections() != 0 && !force) {
+        return new Stopping(found, false);
+      }
+      return new Stopping(found, stopNow(dir, within));
+    });
+  }
+
+  /** Stops the store named in the port file and waits for it; false when no store process was there. */
+  private static boolean stopNow(Path dir, Duration within) {
     PortFile found;
     try {
       found = PortFile.read(dir.resolve(PORT_FILE));

@@ -198,12 +198,18 @@ class SharedStoreTest {
     assertEquals(s.pid(), status.pid());
     assertEquals(s.port(), status.port());
     assertEquals(2, status.connections(), "the child's two: the one that keeps the store, the one it writes on");
-    assertTrue(SharedStore.stop(data, Duration.ofSeconds(30)));
+    SharedStore.Stopping refused = SharedStore.stop(data, false, Duration.ofSeconds(30));
+    assertFalse(refused.stopped(), "a store with clients is left alone unless forced");
+    assertEquals(2, refused.found().connections());
+    assertTrue(Processes.alive(s.pid()));
+    assertTrue(SharedStore.stop(data, true, Duration.ofSeconds(30)).stopped());
     assertFalse(Processes.alive(s.pid()));
     assertFalse(Files.exists(data.resolve(SharedStore.PORT_FILE)));
     assertTrue(Files.readString(data.resolve(SharedStore.LOG_FILE)).contains("stopped: SIGTERM"));
     assertEquals(null, SharedStore.status(data));
-    assertFalse(SharedStore.stop(data, Duration.ofSeconds(30)));
+    SharedStore.Stopping none = SharedStore.stop(data, true, Duration.ofSeconds(30));
+    assertEquals(null, none.found());
+    assertFalse(none.stopped());
   }
 
   @Test
