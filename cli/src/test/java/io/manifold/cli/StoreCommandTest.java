@@ -8,7 +8,6 @@ import io.manifold.testing.Processes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -53,9 +52,12 @@ class StoreCommandTest {
         Processes.sleep(50);
       }
       assertTrue(Files.exists(data.resolve("store.port")), Files.readString(dir.resolve("store.out"), StandardCharsets.UTF_8));
-      List<String> portFile = Files.readAllLines(data.resolve("store.port"));
-      int port = Integer.parseInt(portFile.get(0).substring("port=".length()));
-      String key = portFile.get(1).substring("key=".length());
+      // the port file's fields by name, whatever their order
+      java.util.Map<String, String> portFile = Files.readAllLines(data.resolve("store.port")).stream()
+          .filter(l -> l.indexOf('=') > 0)
+          .collect(java.util.stream.Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+      int port = Integer.parseInt(portFile.get("port"));
+      String key = portFile.get("key");
 
       CliHarness.Run shown = run("store", "--data-dir", data.toString());
       assertEquals(0, shown.status(), shown.err());
