@@ -436,6 +436,7 @@ def summarise(phase, rows):
                 ("rps", "p50", "p99", "p999", "proxy", "backend", "loadgen", "other", "proxy_us_per_req",
                  "u_p50", "u_p99", "late_p50", "late_p99")}
         s[t]["rps_all"] = [round(r["rps"]) for r in rs]
+        s[t]["p99_all"] = [r["p99"] for r in rs if r.get("p99") is not None]
         s[t]["contaminated"] = sum(r["contaminated"] for r in rs)
         s[t]["errors"] = "; ".join(sorted({r["errors"] for r in rs if r["errors"] not in ("", "non2xx=0",
                                                                                             "non2xx=0 broken=0 unfinished=0")}))
@@ -504,10 +505,30 @@ def table(phase, s):
         lines.append(f"pooled added p99: " + ", ".join(f"{t} {s[t]['pooled_added_p99']:.3f}" for t in TARGETS[1:]
                                                         if s[t]["pooled_added_p99"] is not None)
                      + f" ms; Manifold/nginx {ratio(m['pooled_added_p99'], n['pooled_added_p99'])}")
+        lines.extend(resolution(s))
     for t in TARGETS:
         if s[t]["errors"] or s[t]["contaminated"]:
             lines.append(f"  {t}: {s[t]['errors']} contaminated runs={s[t]['contaminated']}")
     return "\n".join(lines)
+
+
+def resolution(s):
+    """
+    How finely this run can tell an added p99: direct's p99 over the repetitions is the base every
+    added figure subtracts, and its spread is the run's resolution. When nginx adds less than that,
+    the added-p99 ratio says nothing; the proxies' own p99 are then the figures to compare.
+    """
+    base = s["direct"].get("p99_all") or []
+    if len(base) < 2:
+        return []
+    lo, hi = min(base), max(base)
+    lines = [f"direct's p99 over the {len(base)} repetitions: {lo:.3f}-{hi:.3f} ms (the base every added figure subtracts)"]
+    m, n = s["manifold"], s["nginx"]
+    if n["added_p99"] is not None and n["added_p99"] < hi - lo:
+        lines.append(f"nginx's added p99 ({n['added_p99']:.3f} ms) is within that spread, so the added-p99 ratio cannot be "
+                     f"read in this run; the proxies' own p99, Manifold/nginx: {ratio(m['p99'], n['p99'])} "
+                     f"(pooled {ratio(m['pooled_p99'], n['pooled_p99'])})")
+    return lines
 
 
 def ratio(a, b):
