@@ -55,9 +55,9 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>Time-outs, looked at every {@link NioTransport#TICK_NANOS}: a connection not made within
  * {@code connectTimeout} fails with "Connect timeout" (H19), one refused with "Connection refused"
- * (H21), as Pekko's TCP words them for {@link Failures}; one through which no byte passes for
- * {@code idleTimeout} (idle in the pool, or a dyno that stopped) closes with a
- * {@link TimeoutException}. A failure resets the connection (RST); a normal end closes it (FIN).
+ * (H21), as Pekko's TCP words them for {@link Failures}; one left unused for {@code idleTimeout}
+ * ({@code dyno-keep-alive}) closes with a {@link TimeoutException}. A connection whose request
+ * is still on is not idle, however long the dyno takes: the request's own time-outs bound it. A failure resets the connection (RST); a normal end closes it (FIN).
  */
 final class DynoWire implements NioTransport.Ready, NioTransport.Timed {
 
@@ -272,7 +272,9 @@ final class DynoWire implements NioTransport.Ready, NioTransport.Timed {
       if (now - connectBy >= 0) {
         end(new SocketTimeoutException("Connect timeout of " + s.connectTimeout + " expired"), false);
       }
-    } else if (now - lastActivity >= s.idleTimeout.toNanos()) {
+    } else if (!awaiting && now - lastActivity >= s.idleTimeout.toNanos()) {
+      // only an unused connection: one whose request is still on, however long, is bounded by the
+      // request's own time-outs (H12, then one idle window; H15 and H28 on a body that stalls)
       end(new TimeoutException("TCP idle-timeout encountered on connection to [" + remote
           + "], no bytes passed in the last " + s.idleTimeout), true);
     }

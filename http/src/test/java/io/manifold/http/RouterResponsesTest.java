@@ -135,6 +135,22 @@ class RouterResponsesTest {
   }
 
   @Test
+  void theKeepAliveTimeOutClosesIdleConnectionsOnlyNotOneWhoseDynoIsStillWorking() throws Exception {
+    // dyno-keep-alive is how long an unused connection waits for its next request; a request that
+    // takes longer than that is bounded by H12 and the idle windows, not cut off as an idle socket
+    h.front(s -> s.with(b -> b.dynoKeepAlive = Duration.ofMillis(300)));
+    h.dyno("web.1", DynoState.UP, keepAliveDyno(line -> {
+      Processes.sleep(1_000);
+      return "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow";
+    }));
+    h.awaitUp(1);
+    var r = h.get("/slow");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("slow", r.body());
+    assertTrue(closedByRouter.await(10, TimeUnit.SECONDS), "and once idle, the connection is closed after the keep-alive");
+  }
+
+  @Test
   void aKeepAliveConnectionTheDynoClosedWhileIdleIsNotUsedForTheNextRequest() throws Exception {
     h.front(s -> s);
     // as nginx does after its keepalive_timeout: the answer says nothing of closing, then the
