@@ -77,26 +77,17 @@ final class Backends implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** What a {@link #keepAlive} dyno is told of each of its connections. */
-  interface Connections {
-    Connections NONE = new Connections() { };
-
-    default void opened() {}
-
-    /** The router closed the connection (FIN or reset), or the dyno did after an answer. */
-    default void closed() {}
-  }
-
   /**
    * A raw dyno on keep-alive connections: it reads each request whole (its head, and a body of the
    * length or chunks the head gives, framing and all), writes {@code answer(request)} byte for byte,
    * and closes the connection after an answer that says {@code Connection: close} or whose body has
    * no framing (one that can have a body: not to HEAD, not 1xx, 204 or 304). Bounded: 1,000 requests
-   * per connection.
+   * per connection. {@code opened} is told of each connection, {@code closed} when it is over (the
+   * router closed it, with a FIN or a reset, or the dyno did after an answer).
    */
-  int keepAlive(Function<String, String> answer, Connections told) throws IOException {
+  int keepAlive(Function<String, String> answer, Runnable opened, Runnable closed) throws IOException {
     return raw(socket -> {
-      told.opened();
+      opened.run();
       try (socket) {
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
@@ -116,13 +107,13 @@ final class Backends implements AutoCloseable {
       } catch (IOException reset) {
         // the router hung up without a FIN
       } finally {
-        told.closed();
+        closed.run();
       }
     });
   }
 
   int keepAlive(Function<String, String> answer) throws IOException {
-    return keepAlive(answer, Connections.NONE);
+    return keepAlive(answer, () -> { }, () -> { });
   }
 
   private static boolean endsConnection(String request, String response) {

@@ -12,8 +12,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -52,12 +56,7 @@ class DynoWireTest {
     return h.backends.keepAlive(request -> {
       requests.add(request);
       return answer.apply(request);
-    }, new Backends.Connections() {
-      @Override
-      public void opened() {
-        connections.incrementAndGet();
-      }
-    });
+    }, connections::incrementAndGet, () -> { });
   }
 
   private static void send(OutputStream out, String request) throws IOException {
@@ -276,25 +275,58 @@ class DynoWireTest {
     assertEquals(2, connections.get(), "the first connection was not given the next request");
   }
 
+  /** Writes {@code total} bytes of a known pattern (byte i is i % 251), counting them in {@code written} as they go. */
+  private static void writePattern(OutputStream out, long total, AtomicLong written) throws IOException {
+    byte[] piece = new byte[64 * 1024];
+    for (long at = 0; at < total; at += piece.length) {
+      for (int i = 0; i < piece.length; i++) {
+        piece[i] = (byte) ((at + i) % 251);
+      }
+      out.write(piece);
+      written.addAndGet(piece.length);
+    }
+    out.flush();
+  }
+
+  /** Reads up to {@code total} bytes of the pattern {@link #writePattern} writes; how many came, all as written. */
+  private static long readPattern(InputStream in, long total) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    long got = 0;
+    for (int n; got < total && (n = in.read(buf)) > 0; ) {
+      for (int i = 0; i < n; i++) {
+        if (buf[i] != (byte) ((got + i) % 251)) {
+          throw new AssertionError("byte " + (got + i) + " differs");
+        }
+      }
+      got += n;
+    }
+    return got;
+  }
+
+  /**
+   * Waits until {@code count} stops growing for 100 ms (at most 10 s): the writer is held up.
+   * There is no event for "no more progress", so this looks at it ten times a second.
+   */
+  private static long heldUp(AtomicLong count) throws InterruptedException {
+    long before = -1;
+    for (int i = 0; i < 100 && count.get() != before; i++) {
+      before = count.get();
+      Thread.sleep(100);
+    }
+    return count.get();
+  }
+
   @Test
   void aBodyFarLargerThanTheRoutersBuffersReachesAReaderThatStallsWholeAndTheDynoWaitsForIt() throws Exception {
     h.front(s -> s);
     int total = 64 * 1024 * 1024;
-    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong written = new AtomicLong();
     h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
       try (socket) {
         Backends.readHead(socket.getInputStream());
         OutputStream out = socket.getOutputStream();
         out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        byte[] piece = new byte[64 * 1024];
-        for (int sent = 0; sent < total; sent += piece.length) {
-          for (int i = 0; i < piece.length; i++) {
-            piece[i] = (byte) ((sent + i) % 251);
-          }
-          out.write(piece);
-          written.addAndGet(piece.length);
-        }
-        out.flush();
+        writePattern(out, total, written);
       } catch (IOException reset) {
         // the router hung up
       }
@@ -307,23 +339,9 @@ class DynoWireTest {
       assertTrue(head.startsWith("HTTP/1.1 200"), head);
       // the reader stalls: what the dyno can write meanwhile is bounded by the sockets' buffers and
       // the router's read-ahead, far less than the body
-      long before = -1;
-      for (int i = 0; i < 100 && written.get() != before; i++) { // until the dyno is held up (at most 10 s)
-        before = written.get();
-        Thread.sleep(100);
-      }
-      assertTrue(written.get() < total / 2, "the dyno was held up, not read ahead of the reader: " + written.get());
-      byte[] buf = new byte[64 * 1024];
-      long got = 0;
-      for (int n; got < total && (n = in.read(buf)) > 0; ) {
-        for (int i = 0; i < n; i++) {
-          if (buf[i] != (byte) ((got + i) % 251)) {
-            throw new AssertionError("byte " + (got + i) + " differs");
-          }
-        }
-        got += n;
-      }
-      assertEquals(total, got);
+      long meanwhile = heldUp(written);
+      assertTrue(meanwhile < total / 2, "the dyno was held up, not read ahead of the reader: " + meanwhile);
+      assertEquals(total, readPattern(in, total));
     }
     assertTrue(h.line().contains(" status=200 bytes=" + total + " "));
   }
@@ -332,16 +350,13 @@ class DynoWireTest {
   void aClientThatLeavesMidBodyGetsItsConnectionToTheDynoClosedAndItsSlotBack() throws Exception {
     h.front(s -> s);
     long total = 1L << 30; // far more than the client will read; the dyno stops when its connection closes
-    java.util.concurrent.CountDownLatch dynoCutOff = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch dynoCutOff = new CountDownLatch(1);
     h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
       try (socket) {
         Backends.readHead(socket.getInputStream());
         OutputStream out = socket.getOutputStream();
         out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        byte[] piece = new byte[64 * 1024];
-        for (long sent = 0; sent < total; sent += piece.length) {
-          out.write(piece);
-        }
+        writePattern(out, total, new AtomicLong());
       } catch (IOException cutOff) {
         dynoCutOff.countDown();
       }
@@ -350,9 +365,9 @@ class DynoWireTest {
     try (Socket s = h.connect()) {
       send(s.getOutputStream(), get("/endless"));
       assertTrue(Backends.readHead(s.getInputStream()).startsWith("HTTP/1.1 200"));
-      assertEquals(64 * 1024, s.getInputStream().readNBytes(64 * 1024).length);
+      assertEquals(64 * 1024, readPattern(s.getInputStream(), 64 * 1024));
     } // the client leaves with the body far from over
-    assertTrue(dynoCutOff.await(10, java.util.concurrent.TimeUnit.SECONDS), "the router closed its connection to the dyno");
+    assertTrue(dynoCutOff.await(10, TimeUnit.SECONDS), "the router closed its connection to the dyno");
     FrontHarness.await(() -> h.routes().inFlight() == 0, "the dyno's slot is back");
     String line = h.line();
     assertTrue(line.startsWith("sock=client at=warning code=H27 "), line);
@@ -362,62 +377,40 @@ class DynoWireTest {
   void anUploadFarLargerThanTheRoutersBuffersReachesADynoThatStallsWholeAndTheClientWaitsForIt() throws Exception {
     h.front(s -> s);
     int total = 64 * 1024 * 1024;
-    java.util.concurrent.CountDownLatch readOn = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CompletableFuture<String> received = new java.util.concurrent.CompletableFuture<>();
+    CountDownLatch readOn = new CountDownLatch(1);
+    CompletableFuture<String> received = new CompletableFuture<>();
     h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
       try (socket) {
         InputStream in = socket.getInputStream();
         String head = Backends.readHead(in);
         readOn.await(); // stalls until the test has seen the client held up
-        byte[] buf = new byte[64 * 1024];
-        long got = 0;
-        for (int n; got < total && (n = in.read(buf)) > 0; ) {
-          for (int i = 0; i < n; i++) {
-            if (buf[i] != (byte) ((got + i) % 251)) {
-              received.complete("byte " + (got + i) + " differs");
-              return;
-            }
-          }
-          got += n;
-        }
+        long got = readPattern(in, total);
         received.complete(head.toLowerCase(Locale.ROOT).contains("content-length: " + total) ? "bytes " + got : head);
         socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
-      } catch (IOException | InterruptedException e) {
+      } catch (IOException | InterruptedException | AssertionError e) {
         received.complete(e.toString());
       }
     }));
     h.awaitUp(1);
-    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong sent = new AtomicLong();
     try (Socket s = h.connect()) {
       Thread uploader = new Thread(() -> {
         try {
           OutputStream out = s.getOutputStream();
           out.write(("POST /upload HTTP/1.1\r\nHost: shop.localhost\r\nContent-Length: " + total + "\r\n\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
-          byte[] piece = new byte[64 * 1024];
-          for (int at = 0; at < total; at += piece.length) {
-            for (int i = 0; i < piece.length; i++) {
-              piece[i] = (byte) ((at + i) % 251);
-            }
-            out.write(piece);
-            sent.addAndGet(piece.length);
-          }
-          out.flush();
+          writePattern(out, total, sent);
         } catch (IOException e) {
           // the test fails on what the dyno received
         }
       }, "uploader");
       uploader.setDaemon(true);
       uploader.start();
-      long before = -1;
-      for (int i = 0; i < 100 && sent.get() != before; i++) { // until the client is held up (at most 10 s)
-        before = sent.get();
-        Thread.sleep(100);
-      }
-      assertTrue(sent.get() < total / 2, "the client was held up, not read ahead of the dyno: " + sent.get());
+      long meanwhile = heldUp(sent);
+      assertTrue(meanwhile < total / 2, "the client was held up, not read ahead of the dyno: " + meanwhile);
       readOn.countDown();
-      assertEquals("bytes " + total, received.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals("bytes " + total, received.get(30, TimeUnit.SECONDS));
       assertTrue(Backends.readHead(s.getInputStream()).startsWith("HTTP/1.1 200"));
       uploader.join(10_000);
     }

@@ -61,17 +61,7 @@ class RouterResponsesTest {
       String line = request.substring(0, request.indexOf("\r\n"));
       requestLines.add(line);
       return answer.apply(line);
-    }, new Backends.Connections() {
-      @Override
-      public void opened() {
-        connections.incrementAndGet();
-      }
-
-      @Override
-      public void closed() {
-        closedByRouter.countDown();
-      }
-    });
+    }, connections::incrementAndGet, closedByRouter::countDown);
   }
 
   @Test
