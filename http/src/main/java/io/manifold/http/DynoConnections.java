@@ -50,19 +50,26 @@ final class DynoConnections {
   private volatile boolean closed;
 
   /**
-   * @param s the router's settings: the connect time-out, the keep-alive (an idle connection
-   *     closes after it), Heroku's limits on a response's status line and header lines (H25)
+   * What a dyno connection on each of the router's threads needs, the same for every dyno: made
+   * once per router. From {@code s}: the connect time-out, the keep-alive (an unused connection
+   * closes after it), Heroku's limits on a response's status line and header lines (H25).
    */
-  @SuppressWarnings("unchecked")
-  DynoConnections(Endpoint endpoint, RouterSettings s, Materializer materializer, RouterThreads threads) {
-    this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
-    this.threads = threads;
-    this.wires = new DynoWire.Setting[threads.size()];
+  static DynoWire.Setting[] wires(RouterSettings s, Materializer materializer, RouterThreads threads) {
+    DynoWire.Setting[] wires = new DynoWire.Setting[threads.size()];
     Executor lookups = materializer.system().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
     for (int i = 0; i < wires.length; i++) {
       wires[i] = new DynoWire.Setting(threads.loop(i), s.connectTimeout(), s.dynoKeepAlive(), s.maxResponseStatusLine(),
           s.maxResponseHeader(), materializer, threads.dispatcher(i), lookups);
     }
+    return wires;
+  }
+
+  /** @param wires {@link #wires}, one per router thread */
+  @SuppressWarnings("unchecked")
+  DynoConnections(Endpoint endpoint, RouterSettings s, RouterThreads threads, DynoWire.Setting[] wires) {
+    this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
+    this.threads = threads;
+    this.wires = wires;
     this.idle = new ConcurrentLinkedDeque[threads.size()];
     for (int i = 0; i < idle.length; i++) {
       idle[i] = new ConcurrentLinkedDeque<>();

@@ -54,6 +54,8 @@ final class Proxy {
   private final RouterLogs routerLogs;
   /** The threads that carry this router's connections, to clients and to dynos. */
   private final RouterThreads threads;
+  /** What a dyno connection on each router thread needs: the same for every dyno. */
+  private final DynoWire.Setting[] wires;
   /** Keep-alive connections per up dyno; dropped (and closed) when the dyno leaves the table. */
   private final Map<Route, DynoConnections> connections = new ConcurrentHashMap<>();
   private volatile int port;
@@ -74,6 +76,7 @@ final class Proxy {
     this.clientLog = system.classicSystem().log();
     this.metrics = metrics;
     this.threads = threads;
+    this.wires = DynoConnections.wires(settings, materializer, threads);
     this.routerLogs = new RouterLogs(scheduler, executor, app -> table.routes(app) != null);
     this.outcomes = new Outcomes(metrics, routerLogs);
     this.timeouts = new RequestTimeouts(scheduler, executor, settings.requestTimeout());
@@ -126,7 +129,7 @@ final class Proxy {
   DynoConnections connections(Route route) {
     DynoConnections c = connections.get(route);
     if (c == null) {
-      c = connections.computeIfAbsent(route, r -> new DynoConnections(r.endpoint(), settings, materializer, threads));
+      c = connections.computeIfAbsent(route, r -> new DynoConnections(r.endpoint(), settings, threads, wires));
       if (route.retired()) {
         // it left the table while we looked; the table watch may already have passed it
         connections.remove(route, c);
