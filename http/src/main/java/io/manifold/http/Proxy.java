@@ -40,7 +40,7 @@ final class Proxy {
   final RouterSettings settings;
   final RoutingTable table;
   final Http http;
-  final ClientConnectionSettings dynoClient;
+  final ClientConnectionSettings upgradeClient;
   final ClientConnectionSettings webSocketClient;
   final Materializer materializer;
   final org.apache.pekko.actor.typed.Scheduler scheduler;
@@ -62,13 +62,13 @@ final class Proxy {
   /** This router's {@code Via}, for a request that came without one. */
   final HttpHeader ownVia;
 
-  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings dynoClient,
+  Proxy(ActorSystem<?> system, RouterSettings settings, RoutingTable table, ClientConnectionSettings upgradeClient,
       ClientConnectionSettings webSocketClient, RouterMetrics metrics, RouterThreads threads) {
     this.system = system;
     this.settings = settings;
     this.table = table;
     this.http = Http.get(system);
-    this.dynoClient = dynoClient;
+    this.upgradeClient = upgradeClient;
     this.webSocketClient = webSocketClient;
     this.materializer = Materializer.matFromSystem(system);
     this.scheduler = system.scheduler();

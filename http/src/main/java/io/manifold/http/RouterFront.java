@@ -50,14 +50,16 @@ public final class RouterFront {
       ActorSystem<?> system, RouterSettings settings, RoutingTable table, RouterMetrics metrics) {
     table.limits(settings.limits());
     Config base = system.settings().config();
-    ClientConnectionSettings dynos = ClientConnectionSettings.create(ConfigFactory.parseString(
+    // Pekko's client carries only upgrades and WebSockets now (plain requests go on DynoWire):
+    // one connection each, whose relay has an idle window of its own
+    ClientConnectionSettings upgrades = ClientConnectionSettings.create(ConfigFactory.parseString(
         "pekko.http.client.parsing.modeled-header-parsing = off") // see DynoHeaders
-        .withFallback(clientConfig(settings, settings.dynoKeepAlive())).withFallback(base));
+        .withFallback(clientConfig(settings, settings.idleTimeout().plusSeconds(5))).withFallback(base));
     ClientConnectionSettings webSockets = ClientConnectionSettings.create(
         clientConfig(settings, settings.idleTimeout().plusSeconds(5)).withFallback(base));
     ServerSettings server = ServerSettings.create(serverConfig(settings).withFallback(base));
     RouterThreads threads = new RouterThreads(system, settings.threads());
-    Proxy proxy = new Proxy(system, settings, table, dynos, webSockets, metrics, threads);
+    Proxy proxy = new Proxy(system, settings, table, upgrades, webSockets, metrics, threads);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.fromGraph(new ClientRequests(proxy));
     return serve(system, settings, server, threads, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
         .thenApply(binding -> {
@@ -176,11 +178,11 @@ public final class RouterFront {
   }
 
   /**
-   * The client side, towards dynos: no {@code User-Agent} of our own, Heroku's 5 s connect
-   * time-out, and Heroku's response limits (a longer header or status line fails the response:
-   * H25). {@code idle} closes a connection silent for that long: for dyno connections the
-   * keep-alive ({@code dyno-keep-alive}, Router 2.0's 90 s), which the router's own windows (H12,
-   * H15, H28) all end before; for WebSockets, which have a window of their own, a margin past it.
+   * Pekko's client side, towards dynos, for upgrades and WebSockets: no {@code User-Agent} of our
+   * own, Heroku's 5 s connect time-out, and Heroku's response limits (a longer header or status
+   * line fails the response: H25). {@code idle} closes a connection silent for that long: a margin
+   * past the relay's own idle window, which ends it first. Plain requests go on the router's own
+   * connections ({@link DynoWire}), whose keep-alive is {@code dyno-keep-alive}.
    */
   static Config clientConfig(RouterSettings s, Duration idle) {
     return ConfigFactory.parseString("""

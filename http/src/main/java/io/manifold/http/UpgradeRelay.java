@@ -84,7 +84,7 @@ final class UpgradeRelay {
         (BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, NotUsed>) (BidiFlow<?, ?, ?, ?, ?>)
             TLSPlacebo.getInstance();
     BidiFlow<HttpRequest, ByteString, ByteString, HttpResponse, NotUsed> http = Http.get(p.system)
-        .clientLayer(Host.create(endpoint.host(), endpoint.port()), p.dynoClient, p.clientLog).atop(plain);
+        .clientLayer(Host.create(endpoint.host(), endpoint.port()), p.upgradeClient, p.clientLog).atop(plain);
     // the client's bytes after a switch, and the dyno's bytes after its 101 head
     Pair<Subscriber<ByteString>, Source<ByteString, NotUsed>> toDyno = Source.<ByteString>asSubscriber().preMaterialize(p.materializer);
     Pair<Publisher<ByteString>, Sink<ByteString, NotUsed>> fromDyno =
