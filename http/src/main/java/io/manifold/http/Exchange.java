@@ -49,6 +49,11 @@ final class Exchange {
 
   /** The client said this is its connection's last request: the request side ends after it. */
   boolean lastRequest() {
+    return lastRequest(request);
+  }
+
+  /** {@code request} says it is its connection's last: HTTP/1.0, or {@code Connection: close}. */
+  static boolean lastRequest(HttpRequest request) {
     return request.protocol().value().equals("HTTP/1.0")
         || request.getHeader(org.apache.pekko.http.javadsl.model.headers.Connection.class)
             .map(c -> c.value().toLowerCase(java.util.Locale.ROOT).contains("close")).orElse(false);

@@ -61,11 +61,16 @@ public final class RouterFront {
     RouterThreads threads = new RouterThreads(system, settings.threads());
     Proxy proxy = new Proxy(system, settings, table, upgrades, webSockets, metrics, threads);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.fromGraph(new ClientRequests(proxy));
-    return serve(system, settings, server, threads, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
+    return serve(system, settings, server, threads, settings.readsClientsItself() ? proxy : null, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
         .thenApply(binding -> {
           proxy.boundTo(binding.localAddress().getPort());
           return binding;
         });
+  }
+
+  /** Runs Pekko HTTP's server on a connection, on one router thread, with the bytes already read of it. */
+  private interface PekkoServer {
+    void serve(int thread, java.nio.channels.SocketChannel channel, ByteString alreadyRead);
   }
 
   /** Starts serving an accepted connection; when the system is stopping and refuses, the connection is closed. */
@@ -91,7 +96,7 @@ public final class RouterFront {
    */
   @SuppressWarnings("unchecked")
   private static CompletionStage<ServerBinding> serve(ActorSystem<?> system, RouterSettings settings, ServerSettings server,
-      RouterThreads threads, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
+      RouterThreads threads, Proxy proxy, Flow<HttpRequest, HttpResponse, NotUsed> handler, LoggingAdapter log) {
     Http http = Http.get(system);
     Materializer materializer = Materializer.matFromSystem(system);
     Executor executor = system.executionContext();
@@ -104,28 +109,38 @@ public final class RouterFront {
             server.getStreamCancellationDelay(), Attributes.cancellationStrategyFailStage())))
         : Attributes.none();
     AtomicReference<NioTransport.Listener> listener = new AtomicReference<>();
+    // Pekko HTTP's server on one connection, on router thread {@code thread}, given what was read of it already
+    PekkoServer pekko = (thread, channel, alreadyRead) -> {
+      Runnable closed = () -> listener.get().closed();
+      try {
+        SocketStage socket = SocketStage.accepted(threads.loop(thread), channel, idleTimeout, closed, alreadyRead);
+        InetSocketAddress peer;
+        try {
+          peer = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (java.io.IOException e) {
+          peer = null;
+        }
+        handler.join(http.serverLayer(server, Optional.ofNullable(peer), log).atop(plain).join(Flow.fromGraph(socket)))
+            .withAttributes(cancellation.and(threads.dispatcher(thread)))
+            .run(materializer);
+      } catch (RuntimeException e) {
+        log.error(e, "could not serve a connection");
+        NioTransport.quietly(channel);
+        closed.run();
+      }
+    };
     return threads.loop(0).listen(new InetSocketAddress(settings.host(), settings.port()), server.getBacklog(),
         server.getMaxConnections(),
-        channel -> serveOn(executor, channel, listener, () -> {
-          Runnable closed = () -> listener.get().closed();
-          try {
-            int thread = threads.nextIndex();
-            SocketStage socket = SocketStage.accepted(threads.loop(thread), channel, idleTimeout, closed);
-            InetSocketAddress peer;
-            try {
-              peer = (InetSocketAddress) channel.getRemoteAddress();
-            } catch (java.io.IOException e) {
-              peer = null;
-            }
-            handler.join(http.serverLayer(server, Optional.ofNullable(peer), log).atop(plain).join(Flow.fromGraph(socket)))
-                .withAttributes(cancellation.and(threads.dispatcher(thread)))
-                .run(materializer);
-          } catch (RuntimeException e) {
-            log.error(e, "could not serve a connection");
-            NioTransport.quietly(channel);
-            closed.run();
+        channel -> {
+          int thread = threads.nextIndex();
+          if (proxy != null) {
+            ClientWire.serve(threads.loop(thread), channel, proxy, threads.dispatcher(thread), idleTimeout,
+                () -> listener.get().closed(),
+                (c, alreadyRead) -> serveOn(executor, c, listener, () -> pekko.serve(thread, c, alreadyRead)));
+          } else {
+            serveOn(executor, channel, listener, () -> pekko.serve(thread, channel, ByteString.emptyByteString()));
           }
-        }))
+        })
         .thenApply(l -> {
           listener.set(l);
           InetSocketAddress address = l.localAddress();

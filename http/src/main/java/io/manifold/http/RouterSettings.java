@@ -30,7 +30,8 @@ public record RouterSettings(
     int maxResponseStatusLine,
     int maxResponseCookie,
     String via,
-    int threads) {
+    int threads,
+    String clientParser) {
 
   public RouterSettings {
     positive("manifold.router.request-timeout", requestTimeout);
@@ -40,6 +41,9 @@ public record RouterSettings(
     new RoutingTable.Limits(maxConnectionsPerDyno, backlogPerDyno); // checks them
     if (threads < 1) {
       throw new IllegalArgumentException("manifold.router.threads: expected at least 1 but found " + threads);
+    }
+    if (!"router".equals(clientParser) && !"pekko".equals(clientParser)) {
+      throw new IllegalArgumentException("manifold.router.client-parser: expected router or pekko but found " + clientParser);
     }
   }
 
@@ -66,7 +70,8 @@ public record RouterSettings(
         c.getBytes("limits.response-status-line").intValue(),
         c.getBytes("limits.response-cookie").intValue(),
         c.getString("via"),
-        c.getInt("threads"));
+        c.getInt("threads"),
+        c.getString("client-parser"));
   }
 
   /** The concurrency limits the routing table enforces. */
@@ -96,6 +101,11 @@ public record RouterSettings(
 
   public RouterSettings withConnectTimeout(Duration timeout) {
     return with(b -> b.connectTimeout = timeout);
+  }
+
+  /** Whether the router reads its clients' common requests itself ({@link ClientWire}) rather than leaving all to Pekko HTTP. */
+  public boolean readsClientsItself() {
+    return clientParser.equals("router");
   }
 
   public RouterSettings withLimits(int perDyno, int backlog) {
@@ -135,6 +145,7 @@ public record RouterSettings(
     public int maxResponseCookie;
     public String via;
     public int threads;
+    public String clientParser;
 
     Builder(RouterSettings s) {
       host = s.host;
@@ -158,13 +169,14 @@ public record RouterSettings(
       maxResponseCookie = s.maxResponseCookie;
       via = s.via;
       threads = s.threads;
+      clientParser = s.clientParser;
     }
 
     RouterSettings build() {
       return new RouterSettings(host, port, policy, domain, requestTimeout, connectTimeout, idleTimeout, quarantine,
           bootQueueTimeout, bootQueueMax, maxConnectionsPerDyno, backlogPerDyno, dynoKeepAlive,
           maxRequestLine, maxHeaderLine, maxHeaders, maxResponseHeader, maxResponseStatusLine, maxResponseCookie, via,
-          threads);
+          threads, clientParser);
     }
   }
 

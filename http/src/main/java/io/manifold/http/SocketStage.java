@@ -42,9 +42,12 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final Duration idleTimeout;
   /** Told once when the connection is over. */
   private final Runnable onClose;
+  /** Bytes of the connection read before this stage took it ({@link ClientWire}), the first the stream gets. */
+  private final ByteString alreadyRead;
 
   private SocketStage(NioTransport io, SocketChannel accepted, InetSocketAddress remote, Duration idleTimeout,
-      Runnable onClose) {
+      Runnable onClose, ByteString alreadyRead) {
+    this.alreadyRead = alreadyRead;
     this.io = io;
     this.accepted = accepted;
     this.remote = remote;
@@ -53,14 +56,15 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
   }
 
   /** A connection a listener accepted, without half-close, as Pekko HTTP's server binds. */
-  static SocketStage accepted(NioTransport io, SocketChannel channel, Duration idleTimeout, Runnable onClose) {
+  static SocketStage accepted(NioTransport io, SocketChannel channel, Duration idleTimeout, Runnable onClose,
+      ByteString alreadyRead) {
     InetSocketAddress peer;
     try {
       peer = (InetSocketAddress) channel.getRemoteAddress();
     } catch (IOException e) {
       peer = null;
     }
-    return new SocketStage(io, channel, peer, idleTimeout, onClose);
+    return new SocketStage(io, channel, peer, idleTimeout, onClose, alreadyRead);
   }
 
   @Override
@@ -302,6 +306,7 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       }
       socket = new Socket(accepted, io);
       socket.news = news;
+      socket.unread = alreadyRead;
       io.register(accepted, SelectionKey.OP_READ, socket, k -> socket.key = k);
       pull(in);
     }

@@ -1,0 +1,293 @@
+package io.manifold.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A client's request as the router reads it itself ({@link ClientWire}), into the request model
+ * {@link Proxy} takes, built as Pekko HTTP's server builds it with the router's settings
+ * ({@link RouterFront#serverConfig}): headers raw but {@code Host} and {@code Connection}, the
+ * body's type and length on its entity, the target in strict parsing.
+ *
+ * <p>Only the common request is read here: HTTP/1.1, a known method, a target that is a path,
+ * one {@code Host}, printable ASCII, lines within Heroku's limits, and a body of known length
+ * that has come whole. Anything else is {@link #UNHANDLED}: its connection goes to Pekko HTTP's
+ * server with the bytes read so far, whose parser, error pages, H26 lines, {@code Expect},
+ * upgrades, WebSockets, HTTP/1.0 and streamed bodies then answer it exactly as before. So the
+ * router's own parser need not be a complete one to be a correct one.
+ */
+final class ClientRequestHead {
+  /** The bytes hold no whole head yet. */
+  static final Object INCOMPLETE = new Object();
+  /** A request this parser leaves to Pekko HTTP's server. */
+  static final Object UNHANDLED = new Object();
+
+  /** A request read whole: its model, and how many bytes it took (head and body). */
+  record Parsed(HttpRequest request, int length) {}
+
+  /** Models parsed once per distinct value, at most this many per table; past it the table starts over. */
+  static final int MAX_VALUES = 64;
+  private static final Map<String, Optional<HttpHeader>> HOSTS = new ConcurrentHashMap<>();
+  private static final Map<String, Optional<HttpHeader>> CONNECTIONS = new ConcurrentHashMap<>();
+  private static final Map<String, Optional<ContentType>> CONTENT_TYPES = new ConcurrentHashMap<>();
+  private static final HttpMethod[] METHODS = {HttpMethods.GET, HttpMethods.HEAD, HttpMethods.POST, HttpMethods.PUT,
+      HttpMethods.DELETE, HttpMethods.PATCH, HttpMethods.OPTIONS};
+  private static final byte[] VERSION = {'H', 'T', 'T', 'P', '/', '1', '.', '1'};
+
+  private ClientRequestHead() {}
+
+  /**
+   * Reads a request from the first {@code n} bytes of {@code a}: a {@link Parsed}, or
+   * {@link #INCOMPLETE}, or {@link #UNHANDLED}. {@code bytes} is {@code a} as a ByteString, for
+   * the body without a copy.
+   */
+  static Object parse(byte[] a, int n, ByteString bytes, RemoteAddress remote, RouterSettings s) {
+    int eol = lineEnd(a, 0, n);
+    if (eol < 0) {
+      return eol == -1 ? INCOMPLETE : UNHANDLED;
+    }
+    HttpMethod method = null;
+    int sp = 0;
+    while (sp < eol && a[sp] != ' ') {
+      sp++;
+    }
+    for (HttpMethod m : METHODS) {
+      if (is(a, 0, sp, m.value())) {
+        method = m;
+        break;
+      }
+    }
+    int target = sp + 1;
+    int targetEnd = target;
+    while (targetEnd < eol && a[targetEnd] > ' ' && a[targetEnd] < 0x7f) {
+      targetEnd++;
+    }
+    if (method == null || target >= eol || a[target] != '/' || (targetEnd > target + 1 && a[target + 1] == '/')
+        || targetEnd + 1 + VERSION.length != eol || a[targetEnd] != ' '
+        || !java.util.Arrays.equals(a, targetEnd + 1, eol, VERSION, 0, VERSION.length)
+        || method.value().length() + (targetEnd - target) + 10 > s.maxRequestLine()) {
+      return UNHANDLED;
+    }
+    List<HttpHeader> headers = new ArrayList<>(12);
+    HttpHeader host = null;
+    ContentType type = null;
+    long length = -1;
+    int at = eol + 2;
+    while (true) {
+      eol = lineEnd(a, at, n);
+      if (eol < 0) {
+        return eol == -1 ? INCOMPLETE : UNHANDLED;
+      }
+      if (eol == at) {
+        at += 2;
+        break;
+      }
+      if (headers.size() >= s.maxHeaders() || eol - at > s.maxHeaderLine()) {
+        return UNHANDLED;
+      }
+      int colon = at;
+      while (colon < eol && token(a[colon])) {
+        colon++;
+      }
+      if (colon == at || colon == eol || a[colon] != ':') {
+        return UNHANDLED; // no name, a space before the colon, a fold, a char no name has
+      }
+      int v = colon + 1;
+      int vEnd = eol;
+      while (v < vEnd && (a[v] == ' ' || a[v] == '\t')) {
+        v++;
+      }
+      while (vEnd > v && (a[vEnd - 1] == ' ' || a[vEnd - 1] == '\t')) {
+        vEnd--;
+      }
+      for (int i = v; i < vEnd; i++) {
+        if ((a[i] < ' ' && a[i] != '\t') || a[i] >= 0x7f) {
+          return UNHANDLED; // control chars, or bytes beyond ASCII: Pekko's reading of them stays the one
+        }
+      }
+      @SuppressWarnings("deprecation")
+      String name = new String(a, 0, at, colon - at);
+      @SuppressWarnings("deprecation")
+      String value = new String(a, 0, v, vEnd - v);
+      at = eol + 2;
+      switch (name.length()) {
+        case 4 -> {
+          if (name.equalsIgnoreCase("host")) {
+            if (host != null || (host = modeled(HOSTS, "Host", value)) == null) {
+              return UNHANDLED;
+            }
+            headers.add(host);
+            continue;
+          }
+        }
+        case 6 -> {
+          if (name.equalsIgnoreCase("expect")) {
+            return UNHANDLED;
+          }
+        }
+        case 7 -> {
+          if (name.equalsIgnoreCase("upgrade")) {
+            return UNHANDLED;
+          }
+        }
+        case 10 -> {
+          if (name.equalsIgnoreCase("connection")) {
+            HttpHeader c = modeled(CONNECTIONS, "Connection", value);
+            if (c == null) {
+              return UNHANDLED;
+            }
+            headers.add(c);
+            continue;
+          }
+        }
+        case 12 -> {
+          if (name.equalsIgnoreCase("content-type")) {
+            if (type != null || (type = contentType(value)) == null) {
+              return UNHANDLED;
+            }
+            continue;
+          }
+        }
+        case 14 -> {
+          if (name.equalsIgnoreCase("content-length")) {
+            if (length >= 0 || value.isEmpty() || value.length() > 15) {
+              return UNHANDLED;
+            }
+            length = 0;
+            for (int i = 0; i < value.length(); i++) {
+              char c = value.charAt(i);
+              if (c < '0' || c > '9') {
+                return UNHANDLED;
+              }
+              length = length * 10 + (c - '0');
+            }
+            continue;
+          }
+        }
+        case 17 -> {
+          if (name.equalsIgnoreCase("transfer-encoding")) {
+            return UNHANDLED;
+          }
+        }
+        default -> { }
+      }
+      if (name.regionMatches(true, 0, "sec-websocket", 0, 13)) {
+        return UNHANDLED; // Pekko reads these as models, and WebSockets are its to serve anyway
+      }
+      headers.add(RawHeader.create(name, value));
+    }
+    if (host == null) {
+      return UNHANDLED; // HTTP/1.1 needs one: Pekko's answer to its lack stays the one
+    }
+    if (length > n - at) {
+      return UNHANDLED; // a body still on its way streams through Pekko's server, watched for H27 and H28
+    }
+    int body = (int) Math.max(0, length);
+    RequestEntity entity;
+    if (body == 0) {
+      entity = type == null ? HttpEntities.EMPTY : HttpEntities.create(type, ByteString.emptyByteString());
+    } else {
+      entity = HttpEntities.create(type == null ? ContentTypes.APPLICATION_OCTET_STREAM : type, bytes.slice(at, at + body));
+    }
+    Uri uri;
+    try {
+      @SuppressWarnings("deprecation")
+      String t = new String(a, 0, target, targetEnd - target);
+      uri = Uri.create(t, Uri.STRICT);
+    } catch (RuntimeException e) {
+      return UNHANDLED;
+    }
+    HttpRequest request = HttpRequest.create().withMethod(method).withUri(uri).withHeaders(headers).withEntity(entity)
+        .addAttribute(AttributeKeys.remoteAddress, remote);
+    return new Parsed(request, at + body);
+  }
+
+  /**
+   * Where the line from {@code from} ends (its CR): -1 when no end is in the bytes yet, -2 when a
+   * bare LF or CR ends it (Pekko's to judge).
+   */
+  private static int lineEnd(byte[] a, int from, int n) {
+    for (int i = from; i < n; i++) {
+      byte b = a[i];
+      if (b == '\r') {
+        if (i + 1 >= n) {
+          return -1;
+        }
+        return a[i + 1] == '\n' ? i : -2;
+      }
+      if (b == '\n') {
+        return -2;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean is(byte[] a, int from, int to, String ascii) {
+    if (to - from != ascii.length()) {
+      return false;
+    }
+    for (int i = 0; i < ascii.length(); i++) {
+      if (a[from + i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A char of a header name (RFC 9110's tchar). */
+  private static boolean token(byte b) {
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '-' || b == '_'
+        || b == '.' || b == '!' || b == '#' || b == '$' || b == '%' || b == '&' || b == '\'' || b == '*' || b == '+'
+        || b == '^' || b == '`' || b == '|' || b == '~';
+  }
+
+  private static HttpHeader modeled(Map<String, Optional<HttpHeader>> known, String name, String value) {
+    return parsedOnce(known, value, v -> {
+      try {
+        HttpHeader h = HttpHeader.parse(name, v);
+        return h instanceof RawHeader ? Optional.<HttpHeader>empty() : Optional.of(h);
+      } catch (RuntimeException e) {
+        return Optional.<HttpHeader>empty();
+      }
+    }).orElse(null);
+  }
+
+  private static ContentType contentType(String value) {
+    return parsedOnce(CONTENT_TYPES, value, v -> {
+      try {
+        return Optional.<ContentType>of(ContentTypes.parse(v));
+      } catch (RuntimeException e) {
+        return Optional.<ContentType>empty();
+      }
+    }).orElse(null);
+  }
+
+  private static <T> T parsedOnce(Map<String, T> known, String value, Function<String, T> parse) {
+    T m = known.get(value);
+    if (m == null) {
+      m = parse.apply(value);
+      if (known.size() >= MAX_VALUES) {
+        known.clear();
+      }
+      known.put(value, m);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,195 @@
+package io.manifold.http;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * An answer's head as the router writes it to its client ({@link ClientWire}), by the rules of
+ * Pekko HTTP's response renderer, which wrote it before and still does for connections the
+ * router hands to Pekko: the entity says the body's type and framing (a {@code Content-Type},
+ * {@code Content-Length} or {@code Transfer-Encoding} among the headers is left out); a
+ * {@code Date} of the router's own unless the answer has one; no {@code Server} of its own; no
+ * length and no body for a status that has none (1xx, 204, 304), the length but no body for an
+ * answer to HEAD; {@code Connection: close} when the connection closes after it; a header's
+ * chars one byte each, as they were read from the dyno.
+ */
+final class ClientResponseHead {
+  /** How the body follows the head. */
+  enum Body {
+    /** None: the head is all (HEAD, 204, 304, or an empty body). */
+    NONE,
+    /** Whole, already in the rendered bytes. */
+    WHOLE,
+    /** Streamed, of the length the head gives. */
+    LENGTH,
+    /** Streamed in chunks. */
+    CHUNKED,
+    /** Streamed until the connection closes. */
+    UNTIL_CLOSE
+  }
+
+  /** The bytes to write (the head, and a whole body), how the rest follows, and whether the connection closes after. */
+  record Rendered(ByteString bytes, Body body, boolean close) {}
+
+  private static final DateTimeFormatter DATE = DateTimeFormatter
+      .ofPattern("'Date: 'EEE, dd MMM yyyy HH:mm:ss 'GMT\r\n'", Locale.US).withZone(ZoneOffset.UTC);
+  /** The Date line of the current second, made once a second. */
+  private static volatile Dated date = new Dated(-1, null);
+
+  private record Dated(long second, byte[] line) {}
+
+  private ClientResponseHead() {}
+
+  /** {@code response} as an answer to a request with {@code method}; {@code close} when the connection closes after it anyway. */
+  static Rendered render(HttpResponse response, boolean headRequest, boolean close) {
+    int status = response.status().intValue();
+    boolean allowsBody = status >= 200 && status != 204 && status != 304;
+    ResponseEntity entity = response.entity();
+    boolean untilClose = entity.isCloseDelimited();
+    boolean noBody = headRequest || !allowsBody;
+    close |= untilClose && !noBody; // the body's end is the connection's
+    Bytes b = new Bytes(256);
+    b.ascii("HTTP/1.1 ").ascii(Integer.toString(status)).put(' ').ascii(response.status().reason()).crlf();
+    boolean dated = false;
+    for (HttpHeader h : response.getHeaders()) {
+      String name = h.lowercaseName();
+      switch (name) {
+        case "content-type", "content-length", "transfer-encoding" -> {
+          continue; // the entity's say
+        }
+        case "date" -> dated = true;
+        case "connection" -> {
+          if (h.value().toLowerCase(Locale.ROOT).contains("close")) {
+            close = true;
+          }
+          continue; // written below, once
+        }
+        default -> { }
+      }
+      b.ascii(h.name()).put(':').put(' ').ascii(h.value()).crlf();
+    }
+    if (!dated) {
+      b.put(dateLine());
+    }
+    if (close) {
+      b.ascii("Connection: close").crlf();
+    }
+    boolean chunked = !entity.isStrict() && !untilClose && entity.getContentLengthOption().isEmpty();
+    if (chunked && allowsBody) {
+      b.ascii("Transfer-Encoding: chunked").crlf(); // before the type, where Pekko's renderer puts it
+    }
+    if (entity.getContentType() != ContentTypes.NO_CONTENT_TYPE) {
+      b.ascii("Content-Type: ").ascii(entity.getContentType().toString()).crlf();
+    }
+    Body body;
+    ByteString whole = null;
+    if (entity.isStrict()) {
+      ByteString data = ((HttpEntity.Strict) entity).getData();
+      if (allowsBody) {
+        b.ascii("Content-Length: ").ascii(Integer.toString(data.size())).crlf();
+      }
+      whole = noBody || data.isEmpty() ? null : data;
+      body = whole == null ? Body.NONE : Body.WHOLE;
+    } else if (entity.getContentLengthOption().isPresent() && !untilClose) {
+      if (allowsBody) {
+        b.ascii("Content-Length: ").ascii(Long.toString(entity.getContentLengthOption().getAsLong())).crlf();
+      }
+      body = noBody ? Body.NONE : Body.LENGTH;
+    } else if (untilClose) {
+      body = noBody ? Body.NONE : Body.UNTIL_CLOSE;
+    } else {
+      body = noBody ? Body.NONE : Body.CHUNKED;
+    }
+    b.crlf();
+    if (whole != null) {
+      b.put(whole);
+    }
+    return new Rendered(b.done(), body, close);
+  }
+
+  /** A piece of a chunked body, framed: its size in hex, the bytes, CRLF. */
+  static ByteString chunk(ByteString data) {
+    byte[] size = (Integer.toHexString(data.size()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    return ByteString.fromArrayUnsafe(size).concat(data).concat(CRLF);
+  }
+
+  /** The end of a chunked body: the last chunk, no trailer. */
+  static final ByteString LAST_CHUNK = ByteString.fromString("0\r\n\r\n", StandardCharsets.US_ASCII);
+  private static final ByteString CRLF = ByteString.fromString("\r\n", StandardCharsets.US_ASCII);
+
+  private static byte[] dateLine() {
+    long now = System.currentTimeMillis() / 1000;
+    Dated d = date;
+    if (d.second != now) {
+      d = new Dated(now, DATE.format(Instant.ofEpochSecond(now)).getBytes(StandardCharsets.US_ASCII));
+      date = d;
+    }
+    return d.line;
+  }
+
+  /** A growing byte array, handed over to a ByteString without a copy. */
+  private static final class Bytes {
+    private byte[] a;
+    private int n;
+
+    Bytes(int size) {
+      a = new byte[size];
+    }
+
+    Bytes put(int c) {
+      room(1);
+      a[n++] = (byte) c;
+      return this;
+    }
+
+    Bytes put(byte[] bytes) {
+      room(bytes.length);
+      System.arraycopy(bytes, 0, a, n, bytes.length);
+      n += bytes.length;
+      return this;
+    }
+
+    Bytes put(ByteString bytes) {
+      room(bytes.size());
+      bytes.copyToArray(a, n, bytes.size());
+      n += bytes.size();
+      return this;
+    }
+
+    Bytes crlf() {
+      return put('\r').put('\n');
+    }
+
+    /**
+     * One byte per char, its low one: a dyno's header is read one char per byte (ISO-8859-1,
+     * {@link ResponseHead}), so it goes out as it came, as Pekko's renderer wrote it.
+     */
+    @SuppressWarnings("deprecation")
+    Bytes ascii(String s) {
+      int len = s.length();
+      room(len);
+      s.getBytes(0, len, a, n);
+      n += len;
+      return this;
+    }
+
+    private void room(int more) {
+      if (n + more > a.length) {
+        a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+      }
+    }
+
+    ByteString done() {
+      return ByteString.fromArrayUnsafe(a, 0, n);
+    }
+  }
+}
