@@ -226,7 +226,14 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
       return;
     }
     if (answer.isDone()) {
-      respond(answer.getNow(null), null);
+      HttpResponse response = null;
+      Throwable failure = null;
+      try {
+        response = answer.join(); // an answer of the router's own, at once
+      } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+        failure = e;
+      }
+      respond(response, failure);
     } else {
       answer.whenComplete((response, failure) -> loop.onLoop(() -> respond(response, failure)));
     }

@@ -85,10 +85,13 @@ public final class RouterFront {
   }
 
   /**
-   * Pekko HTTP's server ({@code Http.newServerAt(..).bindFlow}) on the router's own threads
-   * ({@link RouterThreads}) rather than Pekko's TCP: each accepted connection goes to one of them,
-   * in turn, where Pekko HTTP's server layer (parsing, rendering, pipelining, its error handler)
-   * joined with the handler flow and a {@link SocketStage} runs. As Pekko's binding does, the
+   * The router's listener, on its own threads ({@link RouterThreads}) rather than Pekko's TCP: each
+   * accepted connection goes to one of them, in turn. There a {@link ClientWire} reads its common
+   * requests itself when {@code proxy} is given ({@code client-parser = router}), and hands the
+   * connection to Pekko HTTP's server at the first request it does not read; otherwise Pekko's
+   * server has it from the start. Pekko HTTP's server is its server layer (parsing, rendering,
+   * pipelining, its error handler) joined with the handler flow and a {@link SocketStage}, as
+   * {@code Http.newServerAt(..).bindFlow} would run it. As Pekko's binding does, the
    * layer gets the client's address (for {@code remote-address-attribute}), connections close
    * after the server's idle time-out, and at most {@code max-connections} are served at once (more
    * wait in the listen backlog). Unbinding stops accepting; connections already accepted go on
