@@ -295,6 +295,9 @@ def start_node(name, jar, router, api, run):
     subprocess.run(["javac", "-nowarn", "-cp", jar, "-d", classes, os.path.join(HERE, "BenchNode.java")], check=True)
     opts = shlex.split(os.environ.get("BASELINE_JAVA_OPTS" if name == "baseline" and "BASELINE_JAVA_OPTS" in os.environ
                                       else "MANIFOLD_JAVA_OPTS", ""))
+    # its collections and safepoints, with their pauses and the wall-clock time, so that a stall in a
+    # repetition (whose output file in logs/ is written as it ends) can be told from the machine's
+    opts.append(f"-Xlog:gc,safepoint:file={os.path.join(OUT, 'logs', name + '-gc.log')}:time,uptime,level,tags")
     config = BASELINE_CONFIG if name == "baseline" else MANIFOLD_CONFIG
     if config:
         opts.append(f"-Dconfig.file={os.path.abspath(config)}")
