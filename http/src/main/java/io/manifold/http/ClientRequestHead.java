@@ -39,8 +39,8 @@ final class ClientRequestHead {
   /** A request this parser leaves to Pekko HTTP's server. */
   static final Object UNHANDLED = new Object();
 
-  /** A request read whole: its model, and how many bytes it took (head and body). */
-  record Parsed(HttpRequest request, int length) {}
+  /** A request read whole: its model, and where in the bytes it ends (after its head and body). */
+  record Parsed(HttpRequest request, int end) {}
 
   /** Models parsed once per distinct value, at most this many per table; past it the table starts over. */
   static final int MAX_VALUES = 64;
@@ -54,46 +54,49 @@ final class ClientRequestHead {
   private ClientRequestHead() {}
 
   /**
-   * Reads a request from the first {@code n} bytes of {@code a}: a {@link Parsed}, or
-   * {@link #INCOMPLETE}, or {@link #UNHANDLED}. {@code bytes} is {@code a} as a ByteString, for
-   * the body without a copy.
+   * Reads a request from {@code a}, from {@code from} up to {@code n}: a {@link Parsed}, or
+   * {@link #INCOMPLETE}, or {@link #UNHANDLED}. A line still without its end that is already over
+   * its limit is {@link #UNHANDLED}, so a head that trickles in is not read again and again for
+   * long.
    */
-  static Object parse(byte[] a, int n, ByteString bytes, RemoteAddress remote, RouterSettings s) {
-    int eol = lineEnd(a, 0, n);
+  static Object parse(byte[] a, int from, int n, RemoteAddress remote, RouterSettings s) {
+    int eol = lineEnd(a, from, n);
     if (eol < 0) {
-      return eol == -1 ? INCOMPLETE : UNHANDLED;
+      return eol == -1 && n - from <= s.maxRequestLine() ? INCOMPLETE : UNHANDLED;
     }
     HttpMethod method = null;
-    int sp = 0;
+    int sp = from;
     while (sp < eol && a[sp] != ' ') {
       sp++;
     }
     for (HttpMethod m : METHODS) {
-      if (is(a, 0, sp, m.value())) {
+      if (is(a, from, sp, m.value())) {
         method = m;
         break;
       }
     }
     int target = sp + 1;
     int targetEnd = target;
-    while (targetEnd < eol && a[targetEnd] > ' ' && a[targetEnd] < 0x7f) {
+    while (targetEnd < eol && a[targetEnd] > ' ' && a[targetEnd] < 0x7f && a[targetEnd] != '#') {
       targetEnd++;
     }
     if (method == null || target >= eol || a[target] != '/' || (targetEnd > target + 1 && a[target + 1] == '/')
         || targetEnd + 1 + VERSION.length != eol || a[targetEnd] != ' '
         || !java.util.Arrays.equals(a, targetEnd + 1, eol, VERSION, 0, VERSION.length)
-        || method.value().length() + (targetEnd - target) + 10 > s.maxRequestLine()) {
-      return UNHANDLED;
+        || method.value().length() + (targetEnd - target) + 10 > s.maxRequestLine()
+        || dotSegment(a, target, targetEnd)) {
+      return UNHANDLED; // a fragment, or a dot segment, which Pekko's server removes from the path
     }
     List<HttpHeader> headers = new ArrayList<>(12);
     HttpHeader host = null;
+    HttpHeader connection = null;
     ContentType type = null;
     long length = -1;
     int at = eol + 2;
     while (true) {
       eol = lineEnd(a, at, n);
       if (eol < 0) {
-        return eol == -1 ? INCOMPLETE : UNHANDLED;
+        return eol == -1 && n - at <= s.maxHeaderLine() && headers.size() < s.maxHeaders() ? INCOMPLETE : UNHANDLED;
       }
       if (eol == at) {
         at += 2;
@@ -118,8 +121,8 @@ final class ClientRequestHead {
         vEnd--;
       }
       for (int i = v; i < vEnd; i++) {
-        if ((a[i] < ' ' && a[i] != '\t') || a[i] >= 0x7f) {
-          return UNHANDLED; // control chars, or bytes beyond ASCII: Pekko's reading of them stays the one
+        if (a[i] < ' ' || a[i] >= 0x7f) {
+          return UNHANDLED; // a tab, control chars, or bytes beyond ASCII: Pekko's reading of them stays the one
         }
       }
       @SuppressWarnings("deprecation")
@@ -130,7 +133,7 @@ final class ClientRequestHead {
       switch (name.length()) {
         case 4 -> {
           if (name.equalsIgnoreCase("host")) {
-            if (host != null || (host = modeled(HOSTS, "Host", value)) == null) {
+            if (host != null || value.isEmpty() || (host = modeled(HOSTS, "Host", value)) == null) {
               return UNHANDLED;
             }
             headers.add(host);
@@ -149,11 +152,10 @@ final class ClientRequestHead {
         }
         case 10 -> {
           if (name.equalsIgnoreCase("connection")) {
-            HttpHeader c = modeled(CONNECTIONS, "Connection", value);
-            if (c == null) {
-              return UNHANDLED;
+            if (connection != null || (connection = modeled(CONNECTIONS, "Connection", value)) == null) {
+              return UNHANDLED; // Pekko joins the tokens of several
             }
-            headers.add(c);
+            headers.add(connection);
             continue;
           }
         }
@@ -181,6 +183,11 @@ final class ClientRequestHead {
             continue;
           }
         }
+        case 16 -> {
+          if (name.equalsIgnoreCase("content-encoding")) {
+            return UNHANDLED; // Pekko reads it as a model, and writes it to the dyno as one
+          }
+        }
         case 17 -> {
           if (name.equalsIgnoreCase("transfer-encoding")) {
             return UNHANDLED;
@@ -199,12 +206,15 @@ final class ClientRequestHead {
     if (length > n - at) {
       return UNHANDLED; // a body still on its way streams through Pekko's server, watched for H27 and H28
     }
+    if (length > 0 && method == HttpMethods.HEAD) {
+      return UNHANDLED; // Pekko's server refuses it: a dyno could take the body for a next request
+    }
     int body = (int) Math.max(0, length);
     RequestEntity entity;
     if (body == 0) {
       entity = type == null ? HttpEntities.EMPTY : HttpEntities.create(type, ByteString.emptyByteString());
     } else {
-      entity = HttpEntities.create(type == null ? ContentTypes.APPLICATION_OCTET_STREAM : type, bytes.slice(at, at + body));
+      entity = HttpEntities.create(type == null ? ContentTypes.APPLICATION_OCTET_STREAM : type, ByteString.fromArray(a, at, body));
     }
     Uri uri;
     try {
@@ -217,6 +227,16 @@ final class ClientRequestHead {
     HttpRequest request = HttpRequest.create().withMethod(method).withUri(uri).withHeaders(headers).withEntity(entity)
         .addAttribute(AttributeKeys.remoteAddress, remote);
     return new Parsed(request, at + body);
+  }
+
+  /** Whether the path (up to a query) has a segment that is or may decode to {@code .} or {@code ..}. */
+  private static boolean dotSegment(byte[] a, int from, int to) {
+    for (int i = from; i < to && a[i] != '?'; i++) {
+      if ((a[i] == '.' && a[i - 1] == '/') || (a[i] == '%' && i + 2 < to && a[i + 1] == '2' && (a[i + 2] | 0x20) == 'e')) {
+        return true; // "/." starts one (and "/.well-known" is left too: the cost of a simple test)
+      }
+    }
+    return false;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpProtocols;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.util.ByteString;
@@ -56,9 +57,10 @@ final class ClientResponseHead {
     ResponseEntity entity = response.entity();
     boolean untilClose = entity.isCloseDelimited();
     boolean noBody = headRequest || !allowsBody;
+    close |= response.protocol().equals(HttpProtocols.HTTP_1_0); // a dyno's HTTP/1.0 answer ends the connection, as in Pekko's renderer
     close |= untilClose && !noBody; // the body's end is the connection's
     Bytes b = new Bytes(256);
-    b.ascii("HTTP/1.1 ").ascii(Integer.toString(status)).put(' ').ascii(response.status().reason()).crlf();
+    b.ascii(response.protocol().value()).put(' ').ascii(Integer.toString(status)).put(' ').ascii(response.status().reason()).crlf();
     boolean dated = false;
     for (HttpHeader h : response.getHeaders()) {
       String name = h.lowercaseName();

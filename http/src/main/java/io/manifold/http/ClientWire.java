@@ -60,7 +60,6 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
   private SelectionKey key;
   /** Bytes read and not yet taken by a request. */
   private ByteString unread = ByteString.emptyByteString();
-  private boolean paused;
   /** A request is handled: its answer has not all been written. */
   private boolean busy;
   /** The request handled said it is the connection's last ({@code Connection: close}). */
@@ -74,6 +73,8 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
   private long lastActivity = System.nanoTime();
   // the answer being written
   private boolean closeAfter;
+  /** The answer's head has been written, or is being written. */
+  private boolean answering;
   private ByteBuffer pending;
   private HttpEntity streamed;
   private ClientResponseHead.Body framing;
@@ -165,17 +166,26 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
 
   /** The client closed its side: an idle connection is over; a request in hand loses its client unless it was the last. */
   private void clientEnded() {
+    readable(false); // the end stays readable: without this the selector would report it again and again
     ended = true;
-    readable(false);
     if (!busy) {
       finish();
       return;
     }
     connection.requestsEnded();
     if (!lastRequest) {
-      finish(); // as Pekko's server: a client that closed its side cannot have its answer any more
+      // as Pekko's server: a client that closed its side cannot have its answer any more; one cut
+      // off after its head went out is reset, so that the client cannot take it for whole
+      close(answering);
     }
   }
+
+  /**
+   * Reads of a head that is not whole yet, past which the connection goes to Pekko's server: a
+   * head comes in one read or a few, and each read parses it again from its start.
+   */
+  static final int MAX_INCOMPLETE_READS = 8;
+  private int incompleteReads;
 
   /** Takes the next request from what was read, if it is whole; runs until one is in hand or none is left. */
   private boolean inNext;
@@ -186,12 +196,19 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
     }
     inNext = true;
     try {
+      // the bytes are copied out once and read from there, request after request (nothing is read
+      // from the socket meanwhile: this is the loop's thread)
+      byte[] a = null;
+      int at = 0;
       while (!busy && !closed && !handedOver && !unread.isEmpty()) {
-        byte[] a = unread.toArray();
-        Object r = ClientRequestHead.parse(a, a.length, ByteString.fromArrayUnsafe(a), remote, proxy.settings);
+        if (a == null) {
+          a = unread.toArray();
+          at = 0;
+        }
+        Object r = ClientRequestHead.parse(a, at, a.length, remote, proxy.settings);
         if (r == ClientRequestHead.INCOMPLETE) {
-          if (a.length >= NioTransport.MAX_UNREAD) {
-            handOver(); // a head this long is Pekko's to judge (and refuse)
+          if (a.length - at >= NioTransport.MAX_UNREAD || ++incompleteReads > MAX_INCOMPLETE_READS) {
+            handOver(); // a head this long, or this slow to come, is for Pekko's parser, which reads on where it stopped
           } else {
             readable(true);
           }
@@ -202,7 +219,9 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
           return;
         }
         ClientRequestHead.Parsed p = (ClientRequestHead.Parsed) r;
-        unread = p.length() == a.length ? ByteString.emptyByteString() : unread.drop(p.length());
+        at = p.end();
+        incompleteReads = 0;
+        unread = at == a.length ? ByteString.emptyByteString() : ByteString.fromArrayUnsafe(a, at, a.length - at);
         handle(p.request());
       }
     } finally {
@@ -262,6 +281,7 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
       return;
     }
     closeAfter = out.close();
+    answering = true;
     framing = out.body();
     if (framing == ClientResponseHead.Body.LENGTH || framing == ClientResponseHead.Body.CHUNKED
         || framing == ClientResponseHead.Body.UNTIL_CLOSE) {
@@ -313,8 +333,13 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
     HttpEntity body = streamed;
     if (body != null) {
       streamed = null;
-      body.getDataBytes().to(Sink.fromGraph(new ClientResponseBody(this))).withAttributes(dispatcher)
-          .run(proxy.materializer);
+      try {
+        body.getDataBytes().to(Sink.fromGraph(new ClientResponseBody(this))).withAttributes(dispatcher)
+            .run(proxy.materializer);
+      } catch (RuntimeException e) {
+        LOG.error("the router could not stream an answer's body; its connection is reset", e);
+        abort();
+      }
       return;
     }
     if (feed != null && !bodyDone) {
@@ -339,6 +364,10 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
       return false;
     }
     bodyBytes += data.size();
+    if (framing == ClientResponseHead.Body.LENGTH && bodyBytes > bodyLength) {
+      abort(); // longer than its head said: the rest would be taken for the next answer
+      return false;
+    }
     ByteString framed = framing == ClientResponseHead.Body.CHUNKED ? (data.isEmpty() ? data : ClientResponseHead.chunk(data)) : data;
     return framed.isEmpty() || write(framed.asByteBuffer());
   }
@@ -351,7 +380,12 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
     if (framing == ClientResponseHead.Body.LENGTH && bodyBytes != bodyLength) {
       abort(); // shorter than its head said: the client must not take it for whole
     } else if (framing == ClientResponseHead.Body.CHUNKED) {
-      if (write(ClientResponseHead.LAST_CHUNK.asByteBuffer())) {
+      if (pending != null) {
+        // the stream may end without waiting for the last piece to go: the end goes after it
+        ByteBuffer both = ByteBuffer.allocate(pending.remaining() + ClientResponseHead.LAST_CHUNK.size());
+        both.put(pending).put(ClientResponseHead.LAST_CHUNK.asByteBuffer()).flip();
+        pending = both;
+      } else if (write(ClientResponseHead.LAST_CHUNK.asByteBuffer())) {
         sent();
       }
     } else if (pending == null) {
@@ -367,6 +401,7 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
   /** The answer is all written: the connection closes or takes the next request. */
   private void answered() {
     busy = false;
+    answering = false;
     feed = null;
     lastActivity = System.nanoTime();
     if (closeAfter || ended) {
@@ -377,7 +412,7 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
   }
 
   private void readable(boolean on) {
-    if (closed || handedOver || ended || on == reading) {
+    if (closed || handedOver || (on && ended) || on == reading) {
       return;
     }
     reading = on;

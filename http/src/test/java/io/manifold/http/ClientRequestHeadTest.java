@@ -16,7 +16,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.headers.Host;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +29,7 @@ class ClientRequestHeadTest {
 
   private static Object parse(String text) {
     byte[] a = text.getBytes(StandardCharsets.ISO_8859_1);
-    return ClientRequestHead.parse(a, a.length, ByteString.fromArrayUnsafe(a), CLIENT, SETTINGS);
+    return ClientRequestHead.parse(a, 0, a.length, CLIENT, SETTINGS);
   }
 
   private static HttpRequest request(String text) {
@@ -45,7 +44,7 @@ class ClientRequestHeadTest {
     String text = "GET /a/b?x=1&y=%20z HTTP/1.1\r\nHost: Shop.localhost:5000\r\nAccept:  text/html \r\n"
         + "X-Empty:\r\nConnection: keep-alive\r\n\r\n";
     ClientRequestHead.Parsed p = (ClientRequestHead.Parsed) parse(text + "GET /next HTTP/1.1\r\n");
-    assertEquals(text.length(), p.length(), "only the first request is taken");
+    assertEquals(text.length(), p.end(), "only the first request is taken");
     HttpRequest r = p.request();
     assertEquals("GET", r.method().value());
     assertEquals("/a/b", r.getUri().path());
@@ -66,7 +65,7 @@ class ClientRequestHeadTest {
   void aBodyThatCameWholeIsTheEntityWithItsTypeAndTheNextRequestIsLeft() {
     String text = "POST /orders HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\nhello";
     ClientRequestHead.Parsed p = (ClientRequestHead.Parsed) parse(text + "GET");
-    assertEquals(text.length(), p.length());
+    assertEquals(text.length(), p.end());
     HttpEntity.Strict e = (HttpEntity.Strict) p.request().entity();
     assertEquals("hello", e.getData().utf8String());
     assertEquals(ContentTypes.APPLICATION_JSON, e.getContentType());
@@ -75,6 +74,19 @@ class ClientRequestHeadTest {
         "on the entity, not among the headers, as Pekko has them");
     HttpEntity.Strict untyped = (HttpEntity.Strict) request("PUT /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi").entity();
     assertEquals(ContentTypes.APPLICATION_OCTET_STREAM, untyped.getContentType(), "Pekko's type for a body without one");
+  }
+
+  @Test
+  void aRequestIsReadFromWhereTheLastOneEnded() {
+    String first = "GET /one HTTP/1.1\r\nHost: a\r\n\r\n";
+    String second = "POST /two HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi";
+    byte[] a = (first + second).getBytes(StandardCharsets.ISO_8859_1);
+    ClientRequestHead.Parsed one = (ClientRequestHead.Parsed) ClientRequestHead.parse(a, 0, a.length, CLIENT, SETTINGS);
+    ClientRequestHead.Parsed two = (ClientRequestHead.Parsed) ClientRequestHead.parse(a, one.end(), a.length, CLIENT, SETTINGS);
+    assertEquals("/one", one.request().getUri().path());
+    assertEquals("/two", two.request().getUri().path());
+    assertEquals(a.length, two.end());
+    assertEquals("hi", ((HttpEntity.Strict) two.request().entity()).getData().utf8String());
   }
 
   @Test
@@ -120,7 +132,19 @@ class ClientRequestHeadTest {
         "GET / HTTP/1.1\r\nHost: a\r\nX-Control: a\u0001b\r\n\r\n",
         "GET /" + "a".repeat(SETTINGS.maxRequestLine()) + " HTTP/1.1\r\nHost: a\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + "a".repeat(SETTINGS.maxHeaderLine()) + "\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: a\r\n" + "X-Many: 1\r\n".repeat(SETTINGS.maxHeaders()) + "\r\n");
+        "GET / HTTP/1.1\r\nHost: a\r\n" + "X-Many: 1\r\n".repeat(SETTINGS.maxHeaders()) + "\r\n",
+        "GET /page#part HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET /static/../admin HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET /a/./b HTTP/1.1\r\nHost: a\r\n\r\n",
+        "GET /a/%2E%2e/b HTTP/1.1\r\nHost: a\r\n\r\n",
+        "HEAD / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi",
+        "GET / HTTP/1.1\r\nHost: a\r\nX-Tab: a\tb\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost:\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Encoding: GZIP\r\nContent-Length: 2\r\n\r\nhi",
+        // lines still without their end but already over their limit: not read again and again
+        "GET /" + "a".repeat(SETTINGS.maxRequestLine()),
+        "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + "a".repeat(SETTINGS.maxHeaderLine()));
     for (String text : left) {
       assertSame(ClientRequestHead.UNHANDLED, parse(text), () -> "left to Pekko: " + text.substring(0, Math.min(text.length(), 120)));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.dyno.DynoState;
+import io.manifold.testing.Processes;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,18 @@ class ClientWireTest {
       "GET /nohost HTTP/1.1\r\nX-Request-Id: id-11\r\nConnection: close\r\n\r\n",
       "GET http://shop.localhost/absolute HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-12\r\nConnection: close\r\n\r\n",
       "GET /two-hosts HTTP/1.1\r\nHost: shop.localhost\r\nHost: other.localhost\r\nX-Request-Id: id-13\r\n\r\n",
-      "GET /unknown-app HTTP/1.1\r\nHost: nothing.localhost\r\nX-Request-Id: id-14\r\nConnection: close\r\n\r\n");
+      "GET /unknown-app HTTP/1.1\r\nHost: nothing.localhost\r\nX-Request-Id: id-14\r\nConnection: close\r\n\r\n",
+      "GET /http10 HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-15\r\n\r\n",
+      "GET /static/../dots HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-16\r\nConnection: close\r\n\r\n",
+      "GET /fragment#part HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-17\r\nConnection: close\r\n\r\n",
+      "POST /encoded HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-18\r\nContent-Encoding: GZIP\r\n"
+          + "Content-Length: 2\r\nConnection: close\r\n\r\nhi",
+      "GET /two-connections HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-19\r\nConnection: keep-alive\r\n"
+          + "Connection: close\r\n\r\n",
+      "GET /tab HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-20\r\nX-Tab: a\tb\r\nConnection: close\r\n\r\n",
+      "HEAD /head-with-body HTTP/1.1\r\nHost: shop.localhost\r\nX-Request-Id: id-21\r\nContent-Length: 2\r\n"
+          + "Connection: close\r\n\r\nhi",
+      "GET /empty-host HTTP/1.1\r\nHost:\r\nX-Request-Id: id-22\r\nConnection: close\r\n\r\n");
 
   /** What the dyno answers, by the request's path. */
   private static String answer(String request) {
@@ -64,6 +76,7 @@ class ClientWireTest {
           + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
       case "/close" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end";
       case "/204" -> "HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n";
+      case "/http10" -> "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
       case "/head" -> "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 42\r\n\r\n";
       default -> "HTTP/1.1 201 Created\r\nContent-Type: text/plain; charset=utf-8\r\nSet-Cookie: s=1; Path=/\r\n"
           + "X-Odd:  spaced  out \r\nContent-Length: 2\r\n\r\nok";
@@ -151,6 +164,89 @@ class ClientWireTest {
         assertTrue(got.indexOf("/one") < got.indexOf("/two") && got.indexOf("/two") < got.indexOf("/four"), got);
       }
     }
+  }
+
+  @Test
+  void aChunkedAnswerThatAClientTakesSlowlyArrivesWholeAndTheConnectionGoesOn() throws Exception {
+    int pieces = 64;
+    String piece = "x".repeat(64 * 1024);
+    StringBuilder big = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < pieces; i++) {
+      big.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
+    }
+    String bigAnswer = big.append("0\r\n\r\n").toString();
+    try (FrontHarness h = new FrontHarness(kit)) {
+      h.front(s -> s);
+      h.dyno("web.1", DynoState.UP, h.backends.keepAlive(request -> request.startsWith("GET /big ") ? bigAnswer
+          : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nafter"));
+      h.awaitUp(1);
+      try (Socket s = h.connect()) {
+        s.setReceiveBufferSize(16 * 1024);
+        s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: shop.localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        Thread.sleep(500); // the router's writes stall on a full socket meanwhile
+        java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        String head = head(in);
+        assertTrue(head.startsWith("HTTP/1.1 200 OK") && head.contains("Transfer-Encoding: chunked"), head);
+        String body = Backends.body(head, in);
+        assertEquals((long) pieces * piece.length(), body.chars().filter(c -> c == 'x').count(), "every byte of the body");
+        assertTrue(body.endsWith("\r\n0\r\n\r\n"), "the last chunk comes last");
+        s.getOutputStream().write("GET /after HTTP/1.1\r\nHost: shop.localhost\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        String after = readToEnd(s);
+        assertTrue(after.startsWith("HTTP/1.1 200 OK") && after.endsWith("\r\n\r\nafter"), "the next answer, whole: " + after);
+      }
+    }
+  }
+
+  @Test
+  void aClientThatClosesItsSideAfterItsLastRequestGetsTheAnswerWithoutTheRouterSpinning() throws Exception {
+    try (FrontHarness h = new FrontHarness(kit)) {
+      h.front(s -> s);
+      h.dyno("web.1", DynoState.UP, h.backends.keepAlive(request -> {
+        Processes.sleep(1_000);
+        return "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow";
+      }));
+      h.awaitUp(1);
+      long cpuBefore = routerCpuNanos();
+      try (Socket s = h.connect()) {
+        s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: shop.localhost\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.shutdownOutput(); // a half close, as `nc -N` does: the answer is still wanted
+        String got = readToEnd(s);
+        assertTrue(got.startsWith("HTTP/1.1 200 OK") && got.endsWith("\r\n\r\nslow"), got);
+      }
+      long spent = routerCpuNanos() - cpuBefore;
+      // a router thread that took the client's end for news again and again would have spent the
+      // whole second the dyno took; waiting costs next to nothing
+      assertTrue(spent < 500_000_000L, "the router's threads spent " + spent / 1_000_000 + " ms of CPU waiting");
+    }
+  }
+
+  /** CPU time of this JVM's router threads so far. */
+  private static long routerCpuNanos() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith("manifold-router-")) {
+        sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** A response's head, up to and with its empty line. */
+  private static String head(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.append((char) c);
+    }
+    return b.toString();
   }
 
   @Test
