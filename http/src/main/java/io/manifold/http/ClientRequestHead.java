@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -42,8 +41,7 @@ final class ClientRequestHead {
   /** A request read whole: its model, and where in the bytes it ends (after its head and body). */
   record Parsed(HttpRequest request, int end) {}
 
-  /** Models parsed once per distinct value, at most this many per table; past it the table starts over. */
-  static final int MAX_VALUES = 64;
+  /** Models parsed once per distinct value ({@link ParsedOnce}). */
   private static final Map<String, Optional<HttpHeader>> HOSTS = new ConcurrentHashMap<>();
   private static final Map<String, Optional<HttpHeader>> CONNECTIONS = new ConcurrentHashMap<>();
   private static final Map<String, Optional<ContentType>> CONTENT_TYPES = new ConcurrentHashMap<>();
@@ -279,7 +277,7 @@ final class ClientRequestHead {
   }
 
   private static HttpHeader modeled(Map<String, Optional<HttpHeader>> known, String name, String value) {
-    return parsedOnce(known, value, v -> {
+    return ParsedOnce.get(known, value, v -> {
       try {
         HttpHeader h = HttpHeader.parse(name, v);
         return h instanceof RawHeader ? Optional.<HttpHeader>empty() : Optional.of(h);
@@ -290,7 +288,7 @@ final class ClientRequestHead {
   }
 
   private static ContentType contentType(String value) {
-    return parsedOnce(CONTENT_TYPES, value, v -> {
+    return ParsedOnce.get(CONTENT_TYPES, value, v -> {
       try {
         return Optional.<ContentType>of(ContentTypes.parse(v));
       } catch (RuntimeException e) {
@@ -299,15 +297,5 @@ final class ClientRequestHead {
     }).orElse(null);
   }
 
-  private static <T> T parsedOnce(Map<String, T> known, String value, Function<String, T> parse) {
-    T m = known.get(value);
-    if (m == null) {
-      m = parse.apply(value);
-      if (known.size() >= MAX_VALUES) {
-        known.clear();
-      }
-      known.put(value, m);
-    }
-    return m;
-  }
+
 }

@@ -59,7 +59,7 @@ final class ClientResponseHead {
     boolean noBody = headRequest || !allowsBody;
     close |= response.protocol().equals(HttpProtocols.HTTP_1_0); // a dyno's HTTP/1.0 answer ends the connection, as in Pekko's renderer
     close |= untilClose && !noBody; // the body's end is the connection's
-    Bytes b = new Bytes(256);
+    HeadBytes b = new HeadBytes(256);
     b.ascii(response.protocol().value()).put(' ').ascii(Integer.toString(status)).put(' ').ascii(response.status().reason()).crlf();
     boolean dated = false;
     for (HttpHeader h : response.getHeaders()) {
@@ -136,62 +136,5 @@ final class ClientResponseHead {
       date = d;
     }
     return d.line;
-  }
-
-  /** A growing byte array, handed over to a ByteString without a copy. */
-  private static final class Bytes {
-    private byte[] a;
-    private int n;
-
-    Bytes(int size) {
-      a = new byte[size];
-    }
-
-    Bytes put(int c) {
-      room(1);
-      a[n++] = (byte) c;
-      return this;
-    }
-
-    Bytes put(byte[] bytes) {
-      room(bytes.length);
-      System.arraycopy(bytes, 0, a, n, bytes.length);
-      n += bytes.length;
-      return this;
-    }
-
-    Bytes put(ByteString bytes) {
-      room(bytes.size());
-      bytes.copyToArray(a, n, bytes.size());
-      n += bytes.size();
-      return this;
-    }
-
-    Bytes crlf() {
-      return put('\r').put('\n');
-    }
-
-    /**
-     * One byte per char, its low one: a dyno's header is read one char per byte (ISO-8859-1,
-     * {@link ResponseHead}), so it goes out as it came, as Pekko's renderer wrote it.
-     */
-    @SuppressWarnings("deprecation")
-    Bytes ascii(String s) {
-      int len = s.length();
-      room(len);
-      s.getBytes(0, len, a, n);
-      n += len;
-      return this;
-    }
-
-    private void room(int more) {
-      if (n + more > a.length) {
-        a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + more));
-      }
-    }
-
-    ByteString done() {
-      return ByteString.fromArrayUnsafe(a, 0, n);
-    }
   }
 }

@@ -458,17 +458,7 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
       return;
     }
     closed = true;
-    if (reset) {
-      try {
-        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-      } catch (IOException | RuntimeException e) {
-        // closing anyway
-      }
-    }
-    if (key != null) {
-      key.cancel();
-    }
-    NioTransport.quietly(channel);
+    NioTransport.close(channel, key, reset);
     if (idleNanos > 0) {
       loop.unwatch(this);
     }

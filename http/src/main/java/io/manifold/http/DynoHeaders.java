@@ -3,7 +3,6 @@ package io.manifold.http;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -21,11 +20,10 @@ import org.apache.pekko.http.scaladsl.model.IllegalHeaderException;
  * so these two are parsed here, once per distinct value. One that does not parse is left out, as
  * Pekko did with it before (the client then gets the router's {@code Date}).
  *
- * <p>Bound: {@link #MAX_VALUES} values per name (and of {@code Content-Type}); past it the table
+ * <p>Bound: {@link ParsedOnce#MAX_VALUES} values per name (and of {@code Content-Type}); past it the table
  * starts over, which for {@code Date} (one value a second) is about once a minute.
  */
 final class DynoHeaders {
-  static final int MAX_VALUES = 64;
   private static final Map<String, Optional<HttpHeader>> DATES = new ConcurrentHashMap<>();
   private static final Map<String, Optional<HttpHeader>> SERVERS = new ConcurrentHashMap<>();
   private static final Map<String, ContentType> CONTENT_TYPES = new ConcurrentHashMap<>();
@@ -47,7 +45,7 @@ final class DynoHeaders {
   }
 
   private static HttpHeader modeled(Map<String, Optional<HttpHeader>> known, HttpHeader raw) {
-    return parsedOnce(known, raw.value(), v -> parse(raw)).orElse(null);
+    return ParsedOnce.get(known, raw.value(), v -> parse(raw)).orElse(null);
   }
 
   /**
@@ -59,7 +57,7 @@ final class DynoHeaders {
     if (value == null) {
       return ContentTypes.NO_CONTENT_TYPE;
     }
-    return parsedOnce(CONTENT_TYPES, value, v -> {
+    return ParsedOnce.get(CONTENT_TYPES, value, v -> {
       try {
         return ContentTypes.parse(v);
       } catch (RuntimeException e) {
@@ -68,18 +66,7 @@ final class DynoHeaders {
     });
   }
 
-  /** {@code value} parsed, from {@code known} or by {@code parse}; past {@link #MAX_VALUES} the table starts over. */
-  private static <T> T parsedOnce(Map<String, T> known, String value, Function<String, T> parse) {
-    T m = known.get(value);
-    if (m == null) {
-      m = parse.apply(value);
-      if (known.size() >= MAX_VALUES) {
-        known.clear();
-      }
-      known.put(value, m);
-    }
-    return m;
-  }
+
 
   private static Optional<HttpHeader> parse(HttpHeader raw) {
     try {

@@ -370,17 +370,7 @@ final class DynoWire implements NioTransport.Ready, NioTransport.Timed {
     toWrite.clear();
     buffered = ByteString.emptyByteString();
     if (channel != null) {
-      if (reset) {
-        try {
-          channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException | RuntimeException e) {
-          // closing anyway
-        }
-      }
-      if (key != null) {
-        key.cancel();
-      }
-      NioTransport.quietly(channel);
+      NioTransport.close(channel, key, reset);
     }
     listener.ended(cause);
   }

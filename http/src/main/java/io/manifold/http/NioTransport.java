@@ -460,6 +460,25 @@ final class NioTransport extends AbstractExecutorService implements AutoCloseabl
     return name;
   }
 
+  /**
+   * Closes a connection's socket, with a reset (RST) when {@code reset}, so that a cut-off answer
+   * cannot look whole to its peer; its key is cancelled first, so the selector lets go of it.
+   * Only on the loop's thread.
+   */
+  static void close(java.nio.channels.SocketChannel channel, SelectionKey key, boolean reset) {
+    if (reset) {
+      try {
+        channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+      } catch (IOException | RuntimeException e) {
+        // closing anyway
+      }
+    }
+    if (key != null) {
+      key.cancel();
+    }
+    quietly(channel);
+  }
+
   static void quietly(AutoCloseable c) {
     try {
       c.close();

@@ -227,20 +227,7 @@ final class SocketStage extends GraphStage<FlowShape<ByteString, ByteString>> {
       synchronized (this) {
         gone = true;
       }
-      io.execute(() -> {
-        if (reset) {
-          try {
-            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-          } catch (IOException | RuntimeException e) {
-            // closing anyway
-          }
-        }
-        SelectionKey k = key;
-        if (k != null) {
-          k.cancel();
-        }
-        NioTransport.quietly(channel);
-      });
+      io.execute(() -> NioTransport.close(channel, key, reset));
     }
   }
 

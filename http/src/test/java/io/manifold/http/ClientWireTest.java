@@ -186,7 +186,7 @@ class ClientWireTest {
         s.getOutputStream().flush();
         Thread.sleep(500); // the router's writes stall on a full socket meanwhile
         java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-        String head = head(in);
+        String head = Backends.readHead(in);
         assertTrue(head.startsWith("HTTP/1.1 200 OK") && head.contains("Transfer-Encoding: chunked"), head);
         String body = Backends.body(head, in);
         assertEquals((long) pieces * piece.length(), body.chars().filter(c -> c == 'x').count(), "every byte of the body");
@@ -236,18 +236,6 @@ class ClientWireTest {
     return sum;
   }
 
-  /** A response's head, up to and with its empty line. */
-  private static String head(java.io.InputStream in) throws java.io.IOException {
-    StringBuilder b = new StringBuilder();
-    while (!b.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        break;
-      }
-      b.append((char) c);
-    }
-    return b.toString();
-  }
 
   @Test
   void aRequestThatComesByteByByteIsReadWhole() throws Exception {

@@ -64,7 +64,7 @@ class RouterPassThroughTest {
       out.write(("GET /echo HTTP/1.1\r\nHost: shop.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String head = readHead(s.getInputStream());
+      String head = Backends.readHead(s.getInputStream());
       assertTrue(head.startsWith("HTTP/1.1 101"), head);
       assertTrue(head.toLowerCase().contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), head);
       for (String text : new String[] {"hello", "through the router"}) {
@@ -95,7 +95,7 @@ class RouterPassThroughTest {
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
           + "Sec-WebSocket-Protocol: superchat, chat\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String head = readHead(s.getInputStream()).toLowerCase();
+      String head = Backends.readHead(s.getInputStream()).toLowerCase();
       assertTrue(head.startsWith("http/1.1 101"), head);
       assertTrue(head.contains("sec-websocket-protocol: chat\r\n"), head);
       DataInputStream in = new DataInputStream(s.getInputStream());
@@ -112,7 +112,7 @@ class RouterPassThroughTest {
   private int switchingDyno(List<String> heads) throws IOException {
     return h.backends.raw(socket -> {
       try (socket) {
-        String head = readHead(socket.getInputStream());
+        String head = Backends.readHead(socket.getInputStream());
         heads.add(head);
         OutputStream out = socket.getOutputStream();
         if (!head.toLowerCase().contains("upgrade: h2c")) {
@@ -146,7 +146,7 @@ class RouterPassThroughTest {
       out.write(("GET /h2 HTTP/1.1\r\nHost: shop.localhost\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
           + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String head = readHead(in).toLowerCase();
+      String head = Backends.readHead(in).toLowerCase();
       assertTrue(head.startsWith("http/1.1 101"), head);
       assertTrue(head.contains("upgrade: h2c") && head.contains("connection: upgrade"), head);
       assertEquals("hello in the new protocol\n", readLine(in));
@@ -225,17 +225,6 @@ class RouterPassThroughTest {
     assertTrue(h.line().startsWith("at=error code=H14"));
   }
 
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    while (!b.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        break;
-      }
-      b.append((char) c);
-    }
-    return b.toString();
-  }
 
   /** A client's text frame: masked, as RFC 6455 requires of clients. */
   private static void writeTextFrame(OutputStream out, String text) throws IOException {
