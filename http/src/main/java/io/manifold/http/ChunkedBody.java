@@ -3,13 +3,23 @@ package io.manifold.http;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The decoding of a dyno's chunked body (RFC 9112 7.1), as its bytes come: chunk sizes, their
+ * Chunked bodies (RFC 9112 7.1): the framing of a body the router sends in chunks ({@link #frame},
+ * {@link #LAST_CHUNK}: a request body of unknown length to a dyno, an answer's streamed body to a
+ * client), and the decoding of a dyno's chunked body, as its bytes come: chunk sizes, their
  * data, and the trailer, which is read and left out (the router passes on the data; the client's
  * connection is chunked anew). Bound: a size line or a trailer line at {@link #MAX_LINE} bytes;
  * longer, or anything else that is not a chunk, breaks the body ({@link DynoWire.BrokenBody}).
  */
 final class ChunkedBody {
   static final int MAX_LINE = 8192;
+  /** The end of a chunked body: the last chunk, and no trailer. */
+  static final ByteString LAST_CHUNK = ByteString.fromString("0\r\n\r\n");
+  private static final ByteString CRLF = ByteString.fromString("\r\n");
+
+  /** {@code data} as one chunk: its size in hex, the bytes, CRLF; nothing for no bytes (an empty chunk would end the body). */
+  static ByteString frame(ByteString data) {
+    return data.isEmpty() ? data : ByteString.fromString(Integer.toHexString(data.size()) + "\r\n").concat(data).concat(CRLF);
+  }
 
   private enum State { SIZE, DATA, DATA_END, TRAILER, DONE }
 

@@ -118,16 +118,6 @@ final class ClientResponseHead {
     return new Rendered(b.done(), body, close);
   }
 
-  /** A piece of a chunked body, framed: its size in hex, the bytes, CRLF. */
-  static ByteString chunk(ByteString data) {
-    byte[] size = (Integer.toHexString(data.size()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    return ByteString.fromArrayUnsafe(size).concat(data).concat(CRLF);
-  }
-
-  /** The end of a chunked body: the last chunk, no trailer. */
-  static final ByteString LAST_CHUNK = ByteString.fromString("0\r\n\r\n", StandardCharsets.US_ASCII);
-  private static final ByteString CRLF = ByteString.fromString("\r\n", StandardCharsets.US_ASCII);
-
   private static byte[] dateLine() {
     long now = System.currentTimeMillis() / 1000;
     Dated d = date;

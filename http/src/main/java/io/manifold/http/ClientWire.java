@@ -2,7 +2,6 @@ package io.manifold.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -368,7 +367,7 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
       abort(); // longer than its head said: the rest would be taken for the next answer
       return false;
     }
-    ByteString framed = framing == ClientResponseHead.Body.CHUNKED ? (data.isEmpty() ? data : ClientResponseHead.chunk(data)) : data;
+    ByteString framed = framing == ClientResponseHead.Body.CHUNKED ? ChunkedBody.frame(data) : data;
     return framed.isEmpty() || write(framed.asByteBuffer());
   }
 
@@ -382,10 +381,10 @@ final class ClientWire implements NioTransport.Ready, NioTransport.Timed {
     } else if (framing == ClientResponseHead.Body.CHUNKED) {
       if (pending != null) {
         // the stream may end without waiting for the last piece to go: the end goes after it
-        ByteBuffer both = ByteBuffer.allocate(pending.remaining() + ClientResponseHead.LAST_CHUNK.size());
-        both.put(pending).put(ClientResponseHead.LAST_CHUNK.asByteBuffer()).flip();
+        ByteBuffer both = ByteBuffer.allocate(pending.remaining() + ChunkedBody.LAST_CHUNK.size());
+        both.put(pending).put(ChunkedBody.LAST_CHUNK.asByteBuffer()).flip();
         pending = both;
-      } else if (write(ClientResponseHead.LAST_CHUNK.asByteBuffer())) {
+      } else if (write(ChunkedBody.LAST_CHUNK.asByteBuffer())) {
         sent();
       }
     } else if (pending == null) {

@@ -16,8 +16,6 @@ import org.apache.pekko.util.ByteString;
  * the router per request. Chunked when the request had no length, as Heroku's router sends it.
  */
 final class DynoRequestBody extends GraphStage<SinkShape<ByteString>> {
-  private static final ByteString LAST_CHUNK = ByteString.fromString("0\r\n\r\n");
-  private static final ByteString CRLF = ByteString.fromString("\r\n");
 
   private final Inlet<ByteString> in = Inlet.create("DynoRequestBody.in");
   private final SinkShape<ByteString> shape = SinkShape.of(in);
@@ -71,15 +69,12 @@ final class DynoRequestBody extends GraphStage<SinkShape<ByteString>> {
               pull(in);
               return;
             }
-            ByteString framed = chunked
-                ? ByteString.fromString(Integer.toHexString(piece.length()) + "\r\n").concat(piece).concat(CRLF)
-                : piece;
-            wire.bodyPiece(DynoRequestBody.this, framed);
+            wire.bodyPiece(DynoRequestBody.this, chunked ? ChunkedBody.frame(piece) : piece);
           }
 
           @Override
           public void onUpstreamFinish() {
-            wire.bodyEnd(DynoRequestBody.this, chunked ? LAST_CHUNK : ByteString.emptyByteString());
+            wire.bodyEnd(DynoRequestBody.this, chunked ? ChunkedBody.LAST_CHUNK : ByteString.emptyByteString());
             completeStage();
           }
 
