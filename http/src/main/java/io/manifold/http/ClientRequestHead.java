@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -131,7 +132,7 @@ final class ClientRequestHead {
       switch (name.length()) {
         case 4 -> {
           if (name.equalsIgnoreCase("host")) {
-            if (host != null || value.isEmpty() || (host = modeled(HOSTS, "Host", value)) == null) {
+            if (host != null || value.isEmpty() || (host = ParsedOnce.get(HOSTS, value, HOST).orElse(null)) == null) {
               return UNHANDLED;
             }
             headers.add(host);
@@ -150,7 +151,7 @@ final class ClientRequestHead {
         }
         case 10 -> {
           if (name.equalsIgnoreCase("connection")) {
-            if (connection != null || (connection = modeled(CONNECTIONS, "Connection", value)) == null) {
+            if (connection != null || (connection = ParsedOnce.get(CONNECTIONS, value, CONNECTION).orElse(null)) == null) {
               return UNHANDLED; // Pekko joins the tokens of several
             }
             headers.add(connection);
@@ -159,7 +160,7 @@ final class ClientRequestHead {
         }
         case 12 -> {
           if (name.equalsIgnoreCase("content-type")) {
-            if (type != null || (type = contentType(value)) == null) {
+            if (type != null || (type = ParsedOnce.get(CONTENT_TYPES, value, CONTENT_TYPE).orElse(null)) == null) {
               return UNHANDLED;
             }
             continue;
@@ -276,26 +277,23 @@ final class ClientRequestHead {
         || b == '^' || b == '`' || b == '|' || b == '~';
   }
 
-  private static HttpHeader modeled(Map<String, Optional<HttpHeader>> known, String name, String value) {
-    return ParsedOnce.get(known, value, v -> {
-      try {
-        HttpHeader h = HttpHeader.parse(name, v);
-        return h instanceof RawHeader ? Optional.<HttpHeader>empty() : Optional.of(h);
-      } catch (RuntimeException e) {
-        return Optional.<HttpHeader>empty();
-      }
-    }).orElse(null);
+  /** The parsers of the two tables: made once, so that a look-up allocates nothing when the value is known. */
+  private static final Function<String, Optional<HttpHeader>> HOST = v -> model("Host", v);
+  private static final Function<String, Optional<HttpHeader>> CONNECTION = v -> model("Connection", v);
+  private static final Function<String, Optional<ContentType>> CONTENT_TYPE = v -> {
+    try {
+      return Optional.of(ContentTypes.parse(v));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  };
+
+  private static Optional<HttpHeader> model(String name, String value) {
+    try {
+      HttpHeader h = HttpHeader.parse(name, value);
+      return h instanceof RawHeader ? Optional.empty() : Optional.of(h);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
-
-  private static ContentType contentType(String value) {
-    return ParsedOnce.get(CONTENT_TYPES, value, v -> {
-      try {
-        return Optional.<ContentType>of(ContentTypes.parse(v));
-      } catch (RuntimeException e) {
-        return Optional.<ContentType>empty();
-      }
-    }).orElse(null);
-  }
-
-
 }
