@@ -61,7 +61,7 @@ public final class RouterFront {
     RouterThreads threads = new RouterThreads(system, settings.threads());
     Proxy proxy = new Proxy(system, settings, table, upgrades, webSockets, metrics, threads);
     Flow<HttpRequest, HttpResponse, NotUsed> perConnection = Flow.fromGraph(new ClientRequests(proxy));
-    return serve(system, settings, server, threads, settings.readsClientsItself() ? proxy : null, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
+    return serve(system, settings, server, threads, proxy, perConnection, new FrontLog(system.classicSystem().eventStream(), metrics))
         .thenApply(binding -> {
           proxy.boundTo(binding.localAddress().getPort());
           return binding;
@@ -87,7 +87,7 @@ public final class RouterFront {
   /**
    * The router's listener, on its own threads ({@link RouterThreads}) rather than Pekko's TCP: each
    * accepted connection goes to one of them, in turn. There a {@link ClientWire} reads its common
-   * requests itself when {@code proxy} is given ({@code client-parser = router}), and hands the
+   * requests itself ({@code client-parser = router}), and hands the
    * connection to Pekko HTTP's server at the first request it does not read; otherwise Pekko's
    * server has it from the start. Pekko HTTP's server is its server layer (parsing, rendering,
    * pipelining, its error handler) joined with the handler flow and a {@link SocketStage}, as
@@ -136,7 +136,7 @@ public final class RouterFront {
         server.getMaxConnections(),
         channel -> {
           int thread = threads.nextIndex();
-          if (proxy != null) {
+          if (settings.readsClientsItself()) {
             ClientWire.serve(threads.loop(thread), channel, proxy, threads.dispatcher(thread), idleTimeout,
                 () -> listener.get().closed(),
                 (c, alreadyRead) -> serveOn(executor, c, listener, () -> pekko.serve(thread, c, alreadyRead)));
