@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -54,6 +55,19 @@ final class Backends implements AutoCloseable {
       ex.getResponseHeaders().add("X-Backend", text);
       reply(ex, 200, b.toString());
     });
+  }
+
+  /**
+   * Waits until {@code count} stops growing for 100 ms (at most 10 s): the writer is held up.
+   * There is no event for "no more progress", so this looks at it ten times a second.
+   */
+  static long heldUp(AtomicLong count) throws InterruptedException {
+    long before = -1;
+    for (int i = 0; i < 100 && count.get() != before; i++) {
+      before = count.get();
+      Thread.sleep(100);
+    }
+    return count.get();
   }
 
   /** A raw TCP server; each accepted connection is handed to {@code connection} on its own thread. */

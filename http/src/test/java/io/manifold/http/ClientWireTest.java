@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.manifold.core.dyno.DynoState;
 import io.manifold.testing.Processes;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -168,28 +170,46 @@ class ClientWireTest {
 
   @Test
   void aChunkedAnswerThatAClientTakesSlowlyArrivesWholeAndTheConnectionGoesOn() throws Exception {
-    int pieces = 64;
-    String piece = "x".repeat(64 * 1024);
-    StringBuilder big = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-    for (int i = 0; i < pieces; i++) {
-      big.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
-    }
-    String bigAnswer = big.append("0\r\n\r\n").toString();
+    int pieces = 256;
+    byte[] piece = "x".repeat(64 * 1024).getBytes(StandardCharsets.ISO_8859_1);
+    AtomicLong written = new AtomicLong();
     try (FrontHarness h = new FrontHarness(kit)) {
       h.front(s -> s);
-      h.dyno("web.1", DynoState.UP, h.backends.keepAlive(request -> request.startsWith("GET /big ") ? bigAnswer
-          : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nafter"));
+      // the first request gets 16 MiB in chunks, each counted as the dyno writes it; the next, "after"
+      h.dyno("web.1", DynoState.UP, h.backends.raw(socket -> {
+        try (socket) {
+          java.io.InputStream in = socket.getInputStream();
+          OutputStream out = socket.getOutputStream();
+          Backends.readHead(in);
+          out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          for (int i = 0; i < pieces; i++) {
+            out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(piece);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            written.addAndGet(piece.length);
+          }
+          out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+          Backends.readHead(in);
+          out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nafter".getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+          Backends.readHead(in); // until the router closes the connection
+        } catch (IOException gone) {
+          // the router closed it
+        }
+      }));
       h.awaitUp(1);
       try (Socket s = h.connect()) {
         s.setReceiveBufferSize(16 * 1024);
         s.getOutputStream().write("GET /big HTTP/1.1\r\nHost: shop.localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         s.getOutputStream().flush();
-        Thread.sleep(500); // the router's writes stall on a full socket meanwhile
+        long meanwhile = Backends.heldUp(written); // the router's writes stall on the client, and it stops reading the dyno
+        assertTrue(meanwhile < (long) pieces * piece.length, "the dyno was held up while the client did not read: " + meanwhile);
         java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
         String head = Backends.readHead(in);
         assertTrue(head.startsWith("HTTP/1.1 200 OK") && head.contains("Transfer-Encoding: chunked"), head);
         String body = Backends.body(head, in);
-        assertEquals((long) pieces * piece.length(), body.chars().filter(c -> c == 'x').count(), "every byte of the body");
+        assertEquals((long) pieces * piece.length, body.chars().filter(c -> c == 'x').count(), "every byte of the body");
         assertTrue(body.endsWith("\r\n0\r\n\r\n"), "the last chunk comes last");
         s.getOutputStream().write("GET /after HTTP/1.1\r\nHost: shop.localhost\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.ISO_8859_1));

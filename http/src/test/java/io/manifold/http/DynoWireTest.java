@@ -303,19 +303,6 @@ class DynoWireTest {
     return got;
   }
 
-  /**
-   * Waits until {@code count} stops growing for 100 ms (at most 10 s): the writer is held up.
-   * There is no event for "no more progress", so this looks at it ten times a second.
-   */
-  private static long heldUp(AtomicLong count) throws InterruptedException {
-    long before = -1;
-    for (int i = 0; i < 100 && count.get() != before; i++) {
-      before = count.get();
-      Thread.sleep(100);
-    }
-    return count.get();
-  }
-
   @Test
   void aBodyFarLargerThanTheRoutersBuffersReachesAReaderThatStallsWholeAndTheDynoWaitsForIt() throws Exception {
     h.front(s -> s);
@@ -339,7 +326,7 @@ class DynoWireTest {
       assertTrue(head.startsWith("HTTP/1.1 200"), head);
       // the reader stalls: what the dyno can write meanwhile is bounded by the sockets' buffers and
       // the router's read-ahead, far less than the body
-      long meanwhile = heldUp(written);
+      long meanwhile = Backends.heldUp(written);
       assertTrue(meanwhile < total / 2, "the dyno was held up, not read ahead of the reader: " + meanwhile);
       assertEquals(total, readPattern(in, total));
     }
@@ -407,7 +394,7 @@ class DynoWireTest {
       }, "uploader");
       uploader.setDaemon(true);
       uploader.start();
-      long meanwhile = heldUp(sent);
+      long meanwhile = Backends.heldUp(sent);
       assertTrue(meanwhile < total / 2, "the client was held up, not read ahead of the dyno: " + meanwhile);
       readOn.countDown();
       assertEquals("bytes " + total, received.get(30, TimeUnit.SECONDS));
