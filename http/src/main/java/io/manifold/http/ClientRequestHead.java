@@ -223,7 +223,7 @@ final class ClientRequestHead {
     } catch (RuntimeException e) {
       return UNHANDLED;
     }
-    HttpRequest request = HttpRequest.create().withMethod(method).withUri(uri).withHeaders(headers).withEntity(entity)
+    HttpRequest request = ModelHeaders.with(HttpRequest.create().withMethod(method).withUri(uri), headers, entity)
         .addAttribute(AttributeKeys.remoteAddress, remote);
     return new Parsed(request, at + body);
   }

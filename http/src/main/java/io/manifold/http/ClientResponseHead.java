@@ -62,7 +62,7 @@ final class ClientResponseHead {
     HeadBytes b = new HeadBytes(256);
     b.ascii(response.protocol().value()).put(' ').ascii(Integer.toString(status)).put(' ').ascii(response.status().reason()).crlf();
     boolean dated = false;
-    for (HttpHeader h : response.getHeaders()) {
+    for (HttpHeader h : ModelHeaders.of(response)) {
       String name = h.lowercaseName();
       switch (name) {
         case "content-type", "content-length", "transfer-encoding" -> {

@@ -247,7 +247,7 @@ final class DynoCall {
   private HttpResponse relay(HttpResponse response, DynoLease c, Route route) {
     List<HttpHeader> headers = new ArrayList<>(16);
     String via = null;
-    for (HttpHeader h : response.getHeaders()) {
+    for (HttpHeader h : ModelHeaders.of(response)) {
       if (HopByHop.isHopByHop(h)) {
         continue;
       }
@@ -271,7 +271,7 @@ final class DynoCall {
       c.release();
       route.finished();
       p.outcomes.served(ex, null, null, status, ((HttpEntity.Strict) entity).getData().size());
-      return response.withHeaders(headers);
+      return ModelHeaders.with(response, headers);
     }
     if (ex.request.method().equals(HttpMethods.HEAD) || status == 204 || status == 304) {
       // no body follows: the client's server never reads one. A connection that read none either
@@ -283,7 +283,7 @@ final class DynoCall {
         discard(response, c, route);
       }
       p.outcomes.served(ex, null, null, status, 0);
-      return response.withHeaders(headers).withEntity(entity.getContentLengthOption().isPresent()
+      return ModelHeaders.with(response, headers, entity.getContentLengthOption().isPresent()
           ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), Source.empty())
           : HttpEntities.EMPTY);
     }
@@ -323,6 +323,6 @@ final class DynoCall {
     } else {
       relayed = HttpEntities.createCloseDelimited(entity.getContentType(), data);
     }
-    return response.withHeaders(headers).withEntity(relayed);
+    return ModelHeaders.with(response, headers, relayed);
   }
 }

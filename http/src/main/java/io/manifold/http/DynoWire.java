@@ -507,8 +507,8 @@ final class DynoWire implements NioTransport.Ready, NioTransport.Timed {
         listener.closing(); // before the relay has the response, and gives the connection back
       }
     }
-    HttpResponse response = HttpResponse.create().withStatus(status(status, head.reason()))
-        .withHeaders(head.headers()).withEntity(entity);
+    HttpResponse response = ModelHeaders.with(HttpResponse.create().withStatus(status(status, head.reason())),
+        head.headers(), entity);
     listener.answered(head.http10() ? response.withProtocol(HttpProtocols.HTTP_1_0) : response);
     if (over) {
       responseOver();

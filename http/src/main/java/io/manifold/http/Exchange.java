@@ -54,9 +54,21 @@ final class Exchange {
 
   /** {@code request} says it is its connection's last: HTTP/1.0, or {@code Connection: close}. */
   static boolean lastRequest(HttpRequest request) {
-    return request.protocol().value().equals("HTTP/1.0")
-        || request.getHeader(org.apache.pekko.http.javadsl.model.headers.Connection.class)
-            .map(c -> c.value().toLowerCase(java.util.Locale.ROOT).contains("close")).orElse(false);
+    if (request.protocol().value().equals("HTTP/1.0")) {
+      return true;
+    }
+    String connection = ModelHeaders.value(request, "connection");
+    return connection != null && mentionsClose(connection);
+  }
+
+  /** Whether a Connection value names {@code close}, in any case (without lower-casing a copy). */
+  private static boolean mentionsClose(String value) {
+    for (int i = 0; i + 5 <= value.length(); i++) {
+      if (value.regionMatches(true, i, "close", 0, 5)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True for the one caller that may answer the client. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
@@ -140,12 +141,12 @@ final class Proxy {
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request, ClientConnection connection) {
-    String host = request.getHeader(org.apache.pekko.http.javadsl.model.headers.Host.class)
-        .map(HttpHeader::value).orElse("");
+    String host = Objects.requireNonNullElse(ModelHeaders.value(request, "host"), "");
     String clientIp = connection.clientIp(() -> request.getAttribute(AttributeKeys.remoteAddress)
         .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1"));
-    String xff = request.getHeader("X-Forwarded-For").map(h -> h.value() + ", " + clientIp).orElse(clientIp);
-    String requestId = RequestIds.pick(request.getHeader("X-Request-Id").map(HttpHeader::value).orElse(null));
+    String forwarded = ModelHeaders.value(request, "x-forwarded-for");
+    String xff = forwarded == null ? clientIp : forwarded + ", " + clientIp;
+    String requestId = RequestIds.pick(ModelHeaders.value(request, "x-request-id"));
     String query = request.getUri().rawQueryString().orElse(null);
     String path = request.getUri().path() + (query == null ? "" : "?" + query);
     Exchange ex = new Exchange(request, host, path, requestId, xff);
@@ -274,7 +275,7 @@ final class Proxy {
     List<HttpHeader> headers = new ArrayList<>(16);
     String clientVia = null;
     boolean upgrade = UpgradeRelay.asked(in);
-    for (HttpHeader h : in.getHeaders()) {
+    for (HttpHeader h : ModelHeaders.of(in)) {
       switch (HerokuHeaders.of(h, upgrade)) {
         case PASS -> headers.add(h);
         case VIA -> clientVia = h.value();
@@ -284,7 +285,7 @@ final class Proxy {
     HerokuHeaders.added(ex, port, settings.via(), clientVia, (name, value) -> headers.add(RawHeader.create(name, value)));
     // origin form (path and query), as a request to a server is sent; Pekko's server gives the
     // request its absolute URI, which a client connection would send as it is
-    return in.withHeaders(headers).withUri(in.getUri().toRelative());
+    return ModelHeaders.with(in, headers).withUri(in.getUri().toRelative());
   }
 
   /**

@@ -29,7 +29,7 @@ final class RequestChecks {
       return BAD_REQUEST_LINE;
     }
     int count = 0;
-    for (HttpHeader h : request.getHeaders()) {
+    for (HttpHeader h : ModelHeaders.of(request)) {
       String name = h.lowercaseName();
       if (name.equals("timeout-access") || name.equals("raw-request-uri")) {
         continue; // Pekko's own, not the client's

@@ -31,7 +31,7 @@ final class RequestHead {
     String target = request.getUri().toRelative().toString();
     b.ascii(method.value()).put(' ').text(target.isEmpty() ? "/" : target).put(' ').ascii(request.protocol().value()).crlf();
     String clientVia = null;
-    for (HttpHeader h : request.getHeaders()) {
+    for (HttpHeader h : ModelHeaders.of(request)) {
       switch (HerokuHeaders.of(h, false)) {
         case PASS -> {
           if (!h.is("content-type") && !h.is("content-length")) { // the entity says these

@@ -69,7 +69,7 @@ final class UpgradeRelay {
 
   /** As {@link #asked(HttpRequest)}, for a caller that read whether it is a WebSocket already. */
   static boolean asked(HttpRequest request, boolean webSocket) {
-    return !webSocket && request.getHeader("Upgrade").isPresent();
+    return !webSocket && ModelHeaders.find(request, "upgrade") != null;
   }
 
   /** Pekko's server made it a WebSocket handshake. */
