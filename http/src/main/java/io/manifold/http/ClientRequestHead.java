@@ -91,6 +91,7 @@ final class ClientRequestHead {
     HttpHeader connection = null;
     ContentType type = null;
     long length = -1;
+    HeaderLines lines = HeaderLines.here();
     int at = eol + 2;
     while (true) {
       eol = lineEnd(a, at, n);
@@ -124,10 +125,9 @@ final class ClientRequestHead {
           return UNHANDLED; // a tab, control chars, or bytes beyond ASCII: Pekko's reading of them stays the one
         }
       }
-      @SuppressWarnings("deprecation")
-      String name = new String(a, 0, at, colon - at);
-      @SuppressWarnings("deprecation")
-      String value = new String(a, 0, v, vEnd - v);
+      RawHeader line = lines.header(a, at, colon, v, vEnd);
+      String name = line.name();
+      String value = line.value();
       at = eol + 2;
       switch (name.length()) {
         case 4 -> {
@@ -197,7 +197,7 @@ final class ClientRequestHead {
       if (name.regionMatches(true, 0, "sec-websocket", 0, 13)) {
         return UNHANDLED; // Pekko reads these as models, and WebSockets are its to serve anyway
       }
-      headers.add(RawHeader.create(name, value));
+      headers.add(line);
     }
     if (host == null) {
       return UNHANDLED; // HTTP/1.1 needs one: Pekko's answer to its lack stays the one

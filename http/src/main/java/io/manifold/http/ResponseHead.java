@@ -121,6 +121,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       int end = scanned;
       int pos = 0;
       ResponseHead.Builder b = null;
+      HeaderLines known = HeaderLines.here();
       while (pos < end) {
         int nl = pos;
         while (buf[nl] != '\n') {
@@ -131,7 +132,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
           if (b == null) {
             b = statusLine(pos, lineEnd);
           } else {
-            headerLine(b, pos, lineEnd);
+            headerLine(b, known, pos, lineEnd);
           }
         }
         pos = nl + 1;
@@ -160,7 +161,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       return new Builder(status, text(from + 13, to), buf[from + 7] == '0');
     }
 
-    private void headerLine(Builder b, int from, int to) {
+    private void headerLine(Builder b, HeaderLines known, int from, int to) {
       if (buf[from] == ' ' || buf[from] == '\t') {
         b.continued(text(from, to).trim()); // obs-fold (RFC 9112 5.2): the line goes on the previous value
         return;
@@ -184,7 +185,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       while (w > v && (buf[w - 1] == ' ' || buf[w - 1] == '\t')) {
         w--;
       }
-      b.header(text(from, colon), text(v, w));
+      b.header(known.header(buf, from, colon, v, w));
     }
 
     private String text(int from, int to) {
@@ -231,7 +232,10 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       this.http10 = http10;
     }
 
-    void header(String name, String value) {
+    /** A header line as read: its header, which goes on to the client unless it is one of the framing ones. */
+    void header(RawHeader line) {
+      String name = line.name();
+      String value = line.value();
       lastName = name;
       lastValue = value;
       lastKept = false;
@@ -258,7 +262,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
             from = to + 1;
           }
         }
-        headers.add(RawHeader.create(name, value));
+        headers.add(line);
         lastKept = true;
       }
     }
@@ -275,7 +279,7 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
       if (name.equalsIgnoreCase("content-length")) {
         contentLength = -1;
       }
-      header(name, value);
+      header(RawHeader.create(name, value));
     }
 
     private static long contentLength(String value) {
