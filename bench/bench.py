@@ -28,6 +28,10 @@ BASELINE_JAR (another build's cli/target/manifold.jar: its router is measured to
 HOCON file with config for the Manifold node, e.g. dispatcher settings to try), BASELINE_CONFIG (the
 same for the baseline node; with BASELINE_JAR=cli/target/manifold.jar it compares two configs),
 BASELINE_JAVA_OPTS (the baseline node's JVM options, when they differ from MANIFOLD_JAVA_OPTS),
+NODE_OPTIONS (a java @argument file that comes before those: cli/node-jvm.options, what ./manifold
+gives the nodes it starts, so that the node is measured as it runs; '' for the JVM's defaults;
+left out, as ./manifold leaves it out, when the node's JVM options size the heap),
+BASELINE_NODE_OPTIONS (the same for the baseline node, NODE_OPTIONS unless set),
 NIO_FLOOR=1 (adds bench/NioFloor.java, a bare one-thread Java NIO proxy that is no router at all,
 as the floor of what a JVM costs per proxied request here).
 """
@@ -71,6 +75,8 @@ BASELINE_JAR = os.environ.get("BASELINE_JAR", "")
 MANIFOLD_CONFIG = os.environ.get("MANIFOLD_CONFIG", "")
 BASELINE_CONFIG = os.environ.get("BASELINE_CONFIG", "")
 NIO_FLOOR = os.environ.get("NIO_FLOOR", "") == "1"
+NODE_OPTIONS = os.environ.get("NODE_OPTIONS", os.path.join(ROOT, "cli", "node-jvm.options"))
+BASELINE_NODE_OPTIONS = os.environ.get("BASELINE_NODE_OPTIONS", NODE_OPTIONS)
 TARGETS = (["direct", "nginx", "haproxy", "manifold"] + (["baseline"] if BASELINE_JAR else [])
            + (["nio-floor"] if NIO_FLOOR else []))
 
@@ -293,8 +299,13 @@ def start_node(name, jar, router, api, run):
     classes = os.path.join(OUT, "classes-" + name)
     os.makedirs(classes, exist_ok=True)
     subprocess.run(["javac", "-nowarn", "-cp", jar, "-d", classes, os.path.join(HERE, "BenchNode.java")], check=True)
-    opts = shlex.split(os.environ.get("BASELINE_JAVA_OPTS" if name == "baseline" and "BASELINE_JAVA_OPTS" in os.environ
-                                      else "MANIFOLD_JAVA_OPTS", ""))
+    options_file = BASELINE_NODE_OPTIONS if name == "baseline" else NODE_OPTIONS
+    java_opts = os.environ.get("BASELINE_JAVA_OPTS" if name == "baseline" and "BASELINE_JAVA_OPTS" in os.environ
+                               else "MANIFOLD_JAVA_OPTS", "")
+    if re.search(r"(^|\s)-X(mx|ms|mn)|HeapSize=|NewSize=|RAMPercentage=", java_opts):
+        options_file = ""  # as ./manifold does: options that size the heap replace the file's
+    opts = ([f"@{os.path.abspath(options_file)}"] if options_file else []) + shlex.split(java_opts)
+    log(f"bench: the {name} node's JVM options: {' '.join(opts) or '(the defaults)'}")
     # its collections and safepoints, with their pauses and the wall-clock time, so that a stall in a
     # repetition (whose output file in logs/ is written as it ends) can be told from the machine's
     opts.append(f"-Xlog:gc,safepoint:file={os.path.join(OUT, 'logs', name + '-gc.log')}:time,uptime,level,tags")
