@@ -57,8 +57,9 @@ final class Exchange {
     if (request.protocol().value().equals("HTTP/1.0")) {
       return true;
     }
-    String connection = ModelHeaders.value(request, "connection");
-    return connection != null && mentionsClose(connection);
+    org.apache.pekko.http.javadsl.model.headers.Connection connection =
+        ModelHeaders.find(request, org.apache.pekko.http.javadsl.model.headers.Connection.class);
+    return connection != null && mentionsClose(connection.value());
   }
 
   /** Whether a Connection value names {@code close}, in any case (without lower-casing a copy). */

@@ -62,8 +62,10 @@ final class ModelHeaders {
   @SuppressWarnings("unchecked")
   static Iterable<HttpHeader> of(HttpMessage message) {
     Seq<org.apache.pekko.http.scaladsl.model.HttpHeader> hs = scalaHeaders(message);
-    if (hs instanceof ArraySeq.ofRef<?> wrapped) {
-      return Arrays.asList((HttpHeader[]) wrapped.unsafeArray());
+    // the router's arrays are of headers; an ArraySeq that Scala grew (a header added to one of
+    // them) holds an Object[], which is walked through Pekko's view instead
+    if (hs instanceof ArraySeq.ofRef<?> wrapped && wrapped.unsafeArray() instanceof HttpHeader[] array) {
+      return Arrays.asList(array);
     }
     return (Iterable<HttpHeader>) (Iterable<?>) CollectionConverters.asJava(hs);
   }
@@ -84,6 +86,21 @@ final class ModelHeaders {
       HttpHeader h = it.next();
       if (h.is(lowercaseName)) {
         return h;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The message's first header of model {@code type} ({@code Host}, {@code Connection}), or null. A
+   * raw header of that name is not one: Pekko's server keeps a value it could not parse as a raw
+   * header, and its own reading of the request (the URI's host, the connection's end) follows the
+   * model, so the router's does too.
+   */
+  static <T extends HttpHeader> T find(HttpMessage message, Class<T> type) {
+    for (HttpHeader h : of(message)) {
+      if (type.isInstance(h)) {
+        return type.cast(h);
       }
     }
     return null;

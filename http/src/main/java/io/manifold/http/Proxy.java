@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
@@ -141,7 +140,9 @@ final class Proxy {
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request, ClientConnection connection) {
-    String host = Objects.requireNonNullElse(ModelHeaders.value(request, "host"), "");
+    org.apache.pekko.http.javadsl.model.headers.Host hostHeader =
+        ModelHeaders.find(request, org.apache.pekko.http.javadsl.model.headers.Host.class);
+    String host = hostHeader == null ? "" : hostHeader.value();
     String clientIp = connection.clientIp(() -> request.getAttribute(AttributeKeys.remoteAddress)
         .flatMap(RemoteAddress::getAddress).map(a -> a.getHostAddress()).orElse("127.0.0.1"));
     String forwarded = ModelHeaders.value(request, "x-forwarded-for");

@@ -13,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.Host;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class ModelHeadersTest {
       Host.create("app.localhost", 8080),
       RawHeader.create("X-Request-Id", "first"),
       RawHeader.create("x-request-id", "second"),
-      RawHeader.create("Connection", "Keep-Alive, Close"));
+      Connection.create("Keep-Alive", "Close"));
 
   /** As Pekko's server builds a request it read: the headers in a Scala List. */
   private static HttpRequest parsedByPekko() {
@@ -47,6 +48,7 @@ class ModelHeadersTest {
       assertEquals("first", ModelHeaders.value(r, "x-request-id"));
       assertEquals("app.localhost:8080", ModelHeaders.value(r, "host"));
       assertInstanceOf(Host.class, ModelHeaders.find(r, "host"));
+      assertEquals(HEADERS.get(0), ModelHeaders.find(r, Host.class));
       assertNull(ModelHeaders.find(r, "x-forwarded-for"));
       assertNull(ModelHeaders.value(r, "upgrade"));
       assertEquals(true, Exchange.lastRequest(r), "Connection names close, in another case");
@@ -54,6 +56,27 @@ class ModelHeadersTest {
     assertEquals(false, Exchange.lastRequest(HttpRequest.create()));
     assertEquals(false, Exchange.lastRequest(ModelHeaders.with(HttpRequest.create(),
         List.of(RawHeader.create("Connection", "keep-alive")))));
+  }
+
+  @Test
+  void aModelLookUpPassesOverARawHeaderOfItsName() {
+    // Pekko's server keeps a Host or Connection it could not parse as a raw header, and reads the
+    // request by the model: so does the router
+    HttpRequest r = ModelHeaders.with(HttpRequest.create(), List.of(
+        RawHeader.create("Host", "evil.localhost:1x"), Host.create("shop.localhost", 5000), RawHeader.create("Connection", "close/1")));
+    assertEquals("shop.localhost:5000", ModelHeaders.find(r, Host.class).value());
+    assertNull(ModelHeaders.find(r, Connection.class));
+    assertEquals(false, Exchange.lastRequest(r), "a Connection Pekko could not read does not end the connection");
+  }
+
+  @Test
+  void aHeaderAddedToTheRoutersListIsWalkedToo() {
+    // Scala grows an ArraySeq into one over an Object[]: the walk must not take that for the router's array
+    HttpRequest r = builtByTheRouter().addHeader(RawHeader.create("X-Added", "yes"));
+    List<HttpHeader> walked = new ArrayList<>();
+    ModelHeaders.of(r).forEach(walked::add);
+    assertEquals(HEADERS.size() + 1, walked.size());
+    assertEquals("yes", ModelHeaders.value(r, "x-added"));
   }
 
   @Test
