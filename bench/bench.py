@@ -28,10 +28,10 @@ BASELINE_JAR (another build's cli/target/manifold.jar: its router is measured to
 HOCON file with config for the Manifold node, e.g. dispatcher settings to try), BASELINE_CONFIG (the
 same for the baseline node; with BASELINE_JAR=cli/target/manifold.jar it compares two configs),
 BASELINE_JAVA_OPTS (the baseline node's JVM options, when they differ from MANIFOLD_JAVA_OPTS),
-NODE_OPTIONS (a java @argument file that comes before those: cli/node-jvm.options, what ./manifold
-gives the nodes it starts, so that the node is measured as it runs; '' for the JVM's defaults;
-left out, as ./manifold leaves it out, when the node's JVM options size the heap),
-BASELINE_NODE_OPTIONS (the same for the baseline node, NODE_OPTIONS unless set),
+NODE_JVM_OPTIONS (a java @argument file that comes before those: cli/node-jvm.options, what
+./manifold gives the nodes it starts, so that the node is measured as it runs; '' for the JVM's
+defaults; left out, as ./manifold leaves it out, where the JVM's heap ceiling would be under 1 GB),
+BASELINE_NODE_JVM_OPTIONS (the same for the baseline node, NODE_JVM_OPTIONS unless set),
 NIO_FLOOR=1 (adds bench/NioFloor.java, a bare one-thread Java NIO proxy that is no router at all,
 as the floor of what a JVM costs per proxied request here).
 """
@@ -75,8 +75,8 @@ BASELINE_JAR = os.environ.get("BASELINE_JAR", "")
 MANIFOLD_CONFIG = os.environ.get("MANIFOLD_CONFIG", "")
 BASELINE_CONFIG = os.environ.get("BASELINE_CONFIG", "")
 NIO_FLOOR = os.environ.get("NIO_FLOOR", "") == "1"
-NODE_OPTIONS = os.environ.get("NODE_OPTIONS", os.path.join(ROOT, "cli", "node-jvm.options"))
-BASELINE_NODE_OPTIONS = os.environ.get("BASELINE_NODE_OPTIONS", NODE_OPTIONS)
+NODE_JVM_OPTIONS = os.environ.get("NODE_JVM_OPTIONS", os.path.join(ROOT, "cli", "node-jvm.options"))
+BASELINE_NODE_JVM_OPTIONS = os.environ.get("BASELINE_NODE_JVM_OPTIONS", NODE_JVM_OPTIONS)
 TARGETS = (["direct", "nginx", "haproxy", "manifold"] + (["baseline"] if BASELINE_JAR else [])
            + (["nio-floor"] if NIO_FLOOR else []))
 
@@ -290,6 +290,13 @@ def start_servers(java):
     }
 
 
+def heap_ceiling(java_opts):
+    """the heap ceiling (bytes) of a JVM started with {java_opts}, as the JVM reports it; 0 if it would not start"""
+    out = subprocess.run([JAVA] + java_opts + ["-XX:+PrintFlagsFinal", "-version"], capture_output=True, text=True).stdout
+    m = re.search(r"\bMaxHeapSize\s+=\s+(\d+)", out)
+    return int(m.group(1)) if m else 0
+
+
 def start_node(name, jar, router, api, run):
     """a Manifold node (BenchNode) from {jar}, its app's dynos writing their ports under {run}"""
     for d in ("ports", "classes"):
@@ -299,12 +306,12 @@ def start_node(name, jar, router, api, run):
     classes = os.path.join(OUT, "classes-" + name)
     os.makedirs(classes, exist_ok=True)
     subprocess.run(["javac", "-nowarn", "-cp", jar, "-d", classes, os.path.join(HERE, "BenchNode.java")], check=True)
-    options_file = BASELINE_NODE_OPTIONS if name == "baseline" else NODE_OPTIONS
-    java_opts = os.environ.get("BASELINE_JAVA_OPTS" if name == "baseline" and "BASELINE_JAVA_OPTS" in os.environ
-                               else "MANIFOLD_JAVA_OPTS", "")
-    if re.search(r"(^|\s)-X(mx|ms|mn)|HeapSize=|NewSize=|RAMPercentage=", java_opts):
-        options_file = ""  # as ./manifold does: options that size the heap replace the file's
-    opts = ([f"@{os.path.abspath(options_file)}"] if options_file else []) + shlex.split(java_opts)
+    options_file = BASELINE_NODE_JVM_OPTIONS if name == "baseline" else NODE_JVM_OPTIONS
+    java_opts = shlex.split(os.environ.get("BASELINE_JAVA_OPTS" if name == "baseline" and "BASELINE_JAVA_OPTS" in os.environ
+                                           else "MANIFOLD_JAVA_OPTS", ""))
+    if options_file and heap_ceiling(java_opts) < 1 << 30:
+        options_file = ""  # as ./manifold does: the file's -Xms1g would raise the ceiling, or clash with a smaller -Xmx
+    opts = ([f"@{os.path.abspath(options_file)}"] if options_file else []) + java_opts
     log(f"bench: the {name} node's JVM options: {' '.join(opts) or '(the defaults)'}")
     # its collections and safepoints, with their pauses and the wall-clock time, so that a stall in a
     # repetition (whose output file in logs/ is written as it ends) can be told from the machine's
