@@ -19,9 +19,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * into a new Vector, {@code getHeader(name)} lower-cases the name and walks the headers with a
  * closure into two Optionals, and {@code getHeaders()} wraps the list and its iterator. On a plain
  * request's path through the router that came to about a fifth of what it allocated (JFR's
- * allocation samples on the router threads), and the young pauses that follow are what is left of
- * its p99. Here a list the router built is wrapped as it is ({@link ArraySeq}), and a look-up is a
- * loop.
+ * allocation samples on the router threads), and allocation sets how often young pauses come.
+ * Here a list the router built is wrapped as it is ({@link ArraySeq}), and a look-up is a loop.
  *
  * <p>Every header in Pekko's model is a Scala-side header ({@code scaladsl.model.HttpHeader}, of
  * which the Java one is the parent); the casts below rest on that.
