@@ -112,14 +112,8 @@ final class ClientRequestHead {
       if (colon == at || colon == eol || a[colon] != ':') {
         return UNHANDLED; // no name, a space before the colon, a fold, a char no name has
       }
-      int v = colon + 1;
-      int vEnd = eol;
-      while (v < vEnd && (a[v] == ' ' || a[v] == '\t')) {
-        v++;
-      }
-      while (vEnd > v && (a[vEnd - 1] == ' ' || a[vEnd - 1] == '\t')) {
-        vEnd--;
-      }
+      int v = HeaderLines.valueStart(a, colon, eol);
+      int vEnd = HeaderLines.valueEnd(a, v, eol);
       for (int i = v; i < vEnd; i++) {
         if (a[i] < ' ' || a[i] >= 0x7f) {
           return UNHANDLED; // a tab, control chars, or bytes beyond ASCII: Pekko's reading of them stays the one

@@ -27,6 +27,24 @@ final class HeaderLines {
   private final byte[][] lines = new byte[SLOTS][];
   private final RawHeader[] headers = new RawHeader[SLOTS];
 
+  /** Where a header line's value starts: after its colon ({@code colon}) and the spaces and tabs that follow. */
+  static int valueStart(byte[] a, int colon, int end) {
+    int v = colon + 1;
+    while (v < end && (a[v] == ' ' || a[v] == '\t')) {
+      v++;
+    }
+    return v;
+  }
+
+  /** Where a header line's value ends: before the spaces and tabs that end the line at {@code end}. */
+  static int valueEnd(byte[] a, int start, int end) {
+    int w = end;
+    while (w > start && (a[w - 1] == ' ' || a[w - 1] == '\t')) {
+      w--;
+    }
+    return w;
+  }
+
   /** This thread's table. */
   static HeaderLines here() {
     return TABLES.get();

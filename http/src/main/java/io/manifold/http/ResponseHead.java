@@ -177,15 +177,8 @@ record ResponseHead(int status, String reason, boolean http10, List<HttpHeader> 
         throw new DynoWire.BadResponse(HCode.H17, null, "a header line without a name and a colon: "
             + text(from, Math.min(to, from + 40)));
       }
-      int v = colon + 1;
-      int w = to;
-      while (v < w && (buf[v] == ' ' || buf[v] == '\t')) {
-        v++;
-      }
-      while (w > v && (buf[w - 1] == ' ' || buf[w - 1] == '\t')) {
-        w--;
-      }
-      b.header(known.header(buf, from, colon, v, w));
+      int v = HeaderLines.valueStart(buf, colon, to);
+      b.header(known.header(buf, from, colon, v, HeaderLines.valueEnd(buf, v, to)));
     }
 
     private String text(int from, int to) {
