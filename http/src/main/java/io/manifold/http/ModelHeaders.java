@@ -71,23 +71,7 @@ final class ModelHeaders {
 
   /** The message's first header named {@code lowercaseName} (in lower case), or null. */
   static HttpHeader find(HttpMessage message, String lowercaseName) {
-    Seq<org.apache.pekko.http.scaladsl.model.HttpHeader> hs = scalaHeaders(message);
-    if (hs instanceof IndexedSeq<?>) {
-      for (int i = 0, n = hs.length(); i < n; i++) {
-        HttpHeader h = hs.apply(i);
-        if (h.is(lowercaseName)) {
-          return h;
-        }
-      }
-      return null;
-    }
-    for (var it = hs.iterator(); it.hasNext(); ) {
-      HttpHeader h = it.next();
-      if (h.is(lowercaseName)) {
-        return h;
-      }
-    }
-    return null;
+    return first(message, lowercaseName, null);
   }
 
   /**
@@ -97,9 +81,29 @@ final class ModelHeaders {
    * model, so the router's does too.
    */
   static <T extends HttpHeader> T find(HttpMessage message, Class<T> type) {
-    for (HttpHeader h : of(message)) {
-      if (type.isInstance(h)) {
-        return type.cast(h);
+    return type.cast(first(message, null, type));
+  }
+
+  /**
+   * The first header named {@code lowercaseName}, or (with no name) of model {@code type}: by index
+   * where the list is indexed (the router's ArraySeq, a Vector), so that the walk allocates
+   * nothing; by iterator through Pekko's parser's List.
+   */
+  private static HttpHeader first(HttpMessage message, String lowercaseName, Class<?> type) {
+    Seq<org.apache.pekko.http.scaladsl.model.HttpHeader> hs = scalaHeaders(message);
+    if (hs instanceof IndexedSeq<?>) {
+      for (int i = 0, n = hs.length(); i < n; i++) {
+        HttpHeader h = hs.apply(i);
+        if (lowercaseName != null ? h.is(lowercaseName) : type.isInstance(h)) {
+          return h;
+        }
+      }
+      return null;
+    }
+    for (var it = hs.iterator(); it.hasNext(); ) {
+      HttpHeader h = it.next();
+      if (lowercaseName != null ? h.is(lowercaseName) : type.isInstance(h)) {
+        return h;
       }
     }
     return null;
